@@ -1,0 +1,129 @@
+"""Settings from `STUDYBOT_*` environment variables (and an optional `.env` file).
+
+A bad value is a `ConfigError` naming the variable; secrets never appear in its message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+PREFIX = "STUDYBOT_"
+DEFAULT_DATABASE = "studybot.db"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+# Telegram bot tokens are "<bot id>:<35 url-safe characters>"; Discord tokens are three
+# dot-separated base64url parts. Checking the shape catches a pasted wrong value at start-up.
+TELEGRAM_TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+DISCORD_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong. The message names the variable and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: Path = Path(DEFAULT_DATABASE)
+    discord_token: str | None = field(default=None, repr=False)
+    telegram_token: str | None = field(default=None, repr=False)
+    telegram_api_url: str | None = None
+    log_level: str = "INFO"
+    discord_sharded: bool = False
+
+    @property
+    def has_platform(self) -> bool:
+        return bool(self.discord_token or self.telegram_token)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read settings: real environment first, then `.env` for anything the environment lacks."""
+    values = _merged_values(os.environ if environ is None else environ, env_file)
+    return Settings(
+        database=_database(values.get("DATABASE")),
+        discord_token=_token(values, "DISCORD_TOKEN", DISCORD_TOKEN_RE),
+        telegram_token=_token(values, "TELEGRAM_TOKEN", TELEGRAM_TOKEN_RE),
+        telegram_api_url=_api_url(values.get("TELEGRAM_API_URL")),
+        log_level=_log_level(values.get("LOG_LEVEL")),
+        discord_sharded=_flag(values, "DISCORD_SHARDED"),
+    )
+
+
+def _merged_values(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        for key, value in dotenv_values(env_file).items():
+            if key.startswith(PREFIX) and value is not None:
+                merged[key.removeprefix(PREFIX)] = value
+    for key, value in environ.items():
+        if key.startswith(PREFIX):
+            merged[key.removeprefix(PREFIX)] = value
+    return {key: value.strip() for key, value in merged.items()}
+
+
+def _database(raw: str | None) -> Path:
+    if not raw:
+        return Path(DEFAULT_DATABASE)
+    path = Path(raw).expanduser()
+    if path.is_dir():
+        raise ConfigError(f"{PREFIX}DATABASE points at a folder ({path}); give a file path.")
+    if not path.parent.exists():
+        raise ConfigError(
+            f"{PREFIX}DATABASE: the folder {path.parent} does not exist; "
+            "create it or choose another."
+        )
+    return path
+
+
+def _token(values: Mapping[str, str], name: str, shape: re.Pattern[str]) -> str | None:
+    raw = values.get(name)
+    if not raw:
+        return None
+    if not shape.match(raw):
+        # Never echo the value: it may be a real secret pasted into the wrong variable.
+        raise ConfigError(f"{PREFIX}{name} does not look like a valid token; copy it again.")
+    return raw
+
+
+def _api_url(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(
+            f"{PREFIX}TELEGRAM_API_URL must be an http(s) URL such as http://localhost:8081/bot."
+        )
+    return raw.rstrip("/")
+
+
+def _log_level(raw: str | None) -> str:
+    if not raw:
+        return "INFO"
+    level = raw.upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"{PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
+    return level
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    raw = values.get(name, "").lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{PREFIX}{name} must be true or false.")
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )

@@ -1,0 +1,1 @@
+"""The question bank: source documents, their importers, and the built decks."""

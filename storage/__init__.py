@@ -1,0 +1,1 @@
+"""SQLite storage through aiosqlite: the only place with SQL."""
