@@ -106,7 +106,8 @@ class Stats(Reply):
 @dataclass(frozen=True, slots=True)
 class QuizStep(Reply):
     """One quiz question. `options` is set for multiple choice; the member answers within
-    `time_limit_s` seconds."""
+    `time_limit_s` seconds. `correct_option` (the right index, multiple choice) lets platforms
+    with native quizzes (Telegram quiz polls) mark it; None sends an ordinary poll."""
 
     session_id: int
     user: UserRef | None
@@ -117,6 +118,7 @@ class QuizStep(Reply):
     mode: QuizMode
     options: tuple[str, ...] = ()
     time_limit_s: int = 60
+    correct_option: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,121 @@
+"""The console group chat: `NAME: TEXT` lines in, `bot: ...` lines out.
+
+Members appear on first use; the first one to speak is the chat's admin. This loop is the
+adapter's one error boundary: a `UserError` becomes a friendly line, anything else is logged
+and answered with a short apology, and the chat goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.adapters.console.commands import CONSOLE_CHAT, member, parse_line, to_command
+from bot.adapters.console.render import render
+from bot.core.commands import AnswerQuiz, Command
+from bot.core.errors import UserError
+from bot.core.messages import text
+from bot.core.refs import ChatRef, UserRef
+from bot.core.replies import Reply
+from bot.core.service import StudyService
+
+log = logging.getLogger(__name__)
+
+PROMPT = "> "
+HINT_LINE = 'Write lines as "NAME: TEXT", e.g. "ada: /help" or "ada: /answer Dropout is ..."'
+HINT_TEXT = "Use /answer YOUR ANSWER to answer the question, or /help for the commands."
+HINT_COMMAND = "I do not know that command. Send /help for the list."
+
+
+class ConsoleOutbox:
+    """Prints what the core pushes (posts, reveals, warnings) as bot lines."""
+
+    def __init__(self, write: Callable[[str], None]) -> None:
+        self._write = write
+        self._next_id = 0
+
+    async def send(self, chat: ChatRef, reply: Reply) -> str | None:
+        self._write(render(reply))
+        self._next_id += 1
+        return str(self._next_id)
+
+
+class ConsoleChat:
+    def __init__(self, service: StudyService, out: TextIO | None = None) -> None:
+        self.service = service
+        self._out = out or sys.stdout
+        self.outbox = ConsoleOutbox(self.say)
+        self._admin: str | None = None
+
+    def say(self, message: str) -> None:
+        for line in message.splitlines() or [""]:
+            print(f"bot: {line}", file=self._out, flush=True)
+
+    async def handle_line(self, raw: str) -> None:
+        """One input line, with the error boundary around it."""
+        if not raw.strip():
+            return
+        line = parse_line(raw)
+        if line is None:
+            self.say(HINT_LINE)
+            return
+        user = member(line.name)
+        self._admin = self._admin or user.user_id
+        try:
+            await self.service.chat_seen(CONSOLE_CHAT)
+            replies = await self._dispatch(user, user.user_id == self._admin, line.text)
+        except UserError as error:
+            self.say(text(error.key, **error.params))
+            return
+        except Exception:
+            log.exception("console message from %s failed", user.name)
+            self.say(text("error.internal"))
+            return
+        for reply in replies:
+            self.say(render(reply))
+
+    async def _dispatch(self, user: UserRef, is_admin: bool, message: str) -> list[Reply]:
+        command: Command | None
+        if message.startswith("/"):
+            command = to_command(user, is_admin, message)
+            if command is None:
+                self.say(HINT_COMMAND)
+                return []
+            return await self.service.handle(command)
+        session = await self.service.active_quiz(CONSOLE_CHAT, user)
+        if session is None:
+            self.say(HINT_TEXT)
+            return []
+        # A number answers a multiple-choice step; the core reads it.
+        command = AnswerQuiz(CONSOLE_CHAT, user, is_admin, session_id=session, text=message)
+        return await self.service.handle(command)
+
+    async def run(self, source: TextIO | None = None) -> None:
+        """Read lines until end of input (a TTY gets a prompt and readline history)."""
+        stream = source or sys.stdin
+        interactive = stream.isatty()
+        if interactive:
+            import readline  # noqa: F401  (line editing and history for input())
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            try:
+                while True:
+                    raw = input(PROMPT) if interactive else stream.readline()
+                    if not raw and not interactive:
+                        break
+                    loop.call_soon_threadsafe(lines.put_nowait, raw.rstrip("\n"))
+            except (EOFError, KeyboardInterrupt):
+                pass
+            finally:
+                loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        # A daemon thread, so a read blocked on the terminal never holds up the exit.
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        while (raw := await lines.get()) is not None:
+            await self.handle_line(raw)

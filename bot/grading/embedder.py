@@ -1,0 +1,103 @@
+"""A static sentence embedder: the mean of per-token vectors, on numpy only.
+
+The table was distilled from all-MiniLM-L6-v2 (see `scripts/build_model.py`) and ships as int8
+rows with one scale per row, so it stays small on disk and in memory; rows are dequantised only
+for the tokens a text uses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from tokenizers import Tokenizer
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+MAX_TOKENS = 512
+
+Vector = npt.NDArray[np.float32]
+
+
+class ModelMissing(RuntimeError):
+    """The model files are not where the package expects them."""
+
+
+class StaticEmbedder:
+    """Turns text into unit-length vectors; texts without known tokens give a zero vector."""
+
+    def __init__(self, directory: Path = MODEL_DIR) -> None:
+        try:
+            self._tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+            self._table: npt.NDArray[np.int8] = np.load(
+                directory / "embeddings.npy", allow_pickle=False
+            )
+            self._scales: npt.NDArray[np.float32] = np.load(
+                directory / "scales.npy", allow_pickle=False
+            )
+        except Exception as error:  # tokenizers raises its own, undeclared exception types
+            raise ModelMissing(f"grading model not readable in {directory}: {error}") from error
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
+        unk = self._tokenizer.token_to_id("[UNK]")
+        self._unk = -1 if unk is None else int(unk)
+        self.dimensions = int(self._table.shape[1])
+
+    def token_ids(self, text: str) -> list[int]:
+        ids = self._tokenizer.encode(text, add_special_tokens=False).ids[:MAX_TOKENS]
+        return [token for token in ids if token != self._unk]
+
+    def token_count(self, word: str) -> int:
+        """How many vocabulary pieces a word splits into (1 for a known whole word)."""
+        return len(self._tokenizer.encode(word, add_special_tokens=False).ids)
+
+    def embed(self, text: str) -> Vector:
+        return self._pool(self.token_ids(text))
+
+    def embed_many(self, texts: list[str]) -> npt.NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        rows = [
+            self._pool([t for t in encoding.ids[:MAX_TOKENS] if t != self._unk])
+            for encoding in encodings
+        ]
+        return np.stack(rows)
+
+    def words(self, text: str) -> list[tuple[int, ...]]:
+        """The distinct words of a text, each as its tuple of vocabulary pieces."""
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        pieces: dict[int, list[int]] = {}
+        for token, word in zip(encoding.ids[: MAX_TOKENS * 2], encoding.word_ids, strict=False):
+            if word is not None and token != self._unk:
+                pieces.setdefault(word, []).append(token)
+        return list(dict.fromkeys(tuple(ids) for ids in pieces.values()))
+
+    def word_vectors(self, text: str) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """One unit vector per distinct word, and its weight (the norm of its raw vector).
+
+        The distilled table scales rows down for frequent tokens, so the norm doubles as an
+        importance weight: function words count little, rare content words count most."""
+        distinct = self.words(text)
+        if not distinct:
+            empty = np.zeros((0, self.dimensions), dtype=np.float32)
+            return empty, np.zeros(0, dtype=np.float32)
+        flat = [token for ids in distinct for token in ids]
+        starts = np.cumsum([0, *(len(ids) for ids in distinct[:-1])])
+        counts = np.asarray([len(ids) for ids in distinct], dtype=np.float32)
+        vectors = np.add.reduceat(self._rows(flat), starts, axis=0) / counts[:, None]
+        norms = np.linalg.norm(vectors, axis=1).astype(np.float32)
+        return (vectors / np.maximum(norms, 1e-9)[:, None]).astype(np.float32), norms
+
+    def _rows(self, ids: list[int]) -> npt.NDArray[np.float32]:
+        index = np.asarray(ids, dtype=np.int64)
+        rows: npt.NDArray[np.float32] = self._table[index].astype(np.float32)
+        scaled: npt.NDArray[np.float32] = rows * self._scales[index, None]
+        return scaled
+
+    def _pool(self, ids: list[int]) -> Vector:
+        if not ids:
+            return np.zeros(self.dimensions, dtype=np.float32)
+        mean: Vector = self._rows(ids).mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        return (mean / norm).astype(np.float32) if norm > 0 else mean

@@ -1,0 +1,246 @@
+"""The grader: semantic similarity to the best reference plus key-point coverage, then guards."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.grading import Grade, Verdict
+from bot.grading import guards
+from bot.grading.embedder import StaticEmbedder
+from bot.grading.keypoints import (
+    PointMatcher,
+    answer_vocabulary,
+    coverage,
+    derive_points,
+    matcher_for,
+)
+from bot.grading.scoring import Features, combine
+from bot.grading.text import sentences, words
+from content.model import KeyPoint, Question
+
+MAX_ANSWER_CHARS = 4000
+MAX_PEER_CHARS = 4000
+CHUNK_WORDS = 40
+MAX_CACHED_REFERENCES = 4096
+# A key point the question itself names is covered by merely echoing the question.
+PROMPT_POINT_WEIGHT = 0.25
+
+WordVectors = tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """Everything about a question the grader computes once, before any answer arrives."""
+
+    prompt: str
+    answer_vectors: npt.NDArray[np.float32]
+    chunk_vectors: npt.NDArray[np.float32]
+    prompt_vector: npt.NDArray[np.float32]
+    matchers: tuple[PointMatcher, ...]
+    point_weights: tuple[float, ...]
+    known_words: frozenset[str]
+    words: tuple[WordVectors, ...]
+    derived: bool
+
+
+def chunk(text: str, size: int = CHUNK_WORDS) -> list[str]:
+    """Sentence groups of about `size` words, so a short answer can match part of a long one."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for sentence in sentences(text):
+        current.append(sentence)
+        if sum(len(part.split()) for part in current) >= size:
+            chunks.append(" ".join(current))
+            current = []
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+class EmbeddingGrader:
+    """Implements the `Grader` port; reference work is cached per question id."""
+
+    def __init__(self, embedder: StaticEmbedder) -> None:
+        self._embedder = embedder
+        self._references: OrderedDict[str, Reference] = OrderedDict()
+        self.reference_builds = 0
+
+    def grade(self, question: Question, answer: str, peers: Sequence[str] = ()) -> Grade:
+        reference = self._cached(
+            f"id:{question.id}",
+            lambda: self._prepare(question.prompt, question.answers, question.key_points),
+        )
+        return self._grade(reference, answer, peers)
+
+    def grade_against(
+        self, prompt: str, reference_text: str, answer: str, peers: Sequence[str] = ()
+    ) -> Grade:
+        """Grade against a reference answer that is not in the bank; key points are derived."""
+        digest = hashlib.sha1(f"{prompt}\0{reference_text}".encode()).hexdigest()
+        reference = self._cached(
+            f"text:{digest}", lambda: self._prepare_text(prompt, reference_text)
+        )
+        return self._grade(reference, answer, peers)
+
+    def _cached(self, key: str, build: Callable[[], Reference]) -> Reference:
+        found = self._references.get(key)
+        if found is not None:
+            self._references.move_to_end(key)
+            return found
+        reference = build()
+        self.reference_builds += 1
+        self._references[key] = reference
+        if len(self._references) > MAX_CACHED_REFERENCES:
+            self._references.popitem(last=False)
+        return reference
+
+    def _prepare_text(self, prompt: str, reference_text: str) -> Reference:
+        centre = self._embedder.embed(reference_text[: MAX_ANSWER_CHARS * 4])
+
+        def centrality(word: str) -> float:
+            return float(self._embedder.embed(word) @ centre)
+
+        points = derive_points(reference_text, prompt, centrality)
+        return self._prepare(prompt, (reference_text,), points, derived=True)
+
+    def _prepare(
+        self,
+        prompt: str,
+        answers: Sequence[str],
+        points: Sequence[KeyPoint],
+        derived: bool = False,
+    ) -> Reference:
+        texts = [text[: MAX_ANSWER_CHARS * 4] for text in answers if text.strip()] or [prompt]
+        chunks = [piece for text in texts for piece in chunk(text)] or texts
+        matchers = tuple(matcher_for(point) for point in points)
+        prompt_vocabulary = answer_vocabulary(prompt)
+        return Reference(
+            prompt=prompt,
+            answer_vectors=self._embedder.embed_many(texts),
+            chunk_vectors=self._embedder.embed_many(chunks),
+            prompt_vector=self._embedder.embed(prompt),
+            matchers=matchers,
+            point_weights=tuple(
+                PROMPT_POINT_WEIGHT if matcher.found_in(prompt_vocabulary) else 1.0
+                for matcher in matchers
+            ),
+            words=tuple(self._embedder.word_vectors(text) for text in texts),
+            known_words=frozenset(words(" ".join([prompt, *texts]))),
+            derived=derived,
+        )
+
+    def _grade(self, reference: Reference, answer: str, peers: Sequence[str]) -> Grade:
+        truncated = len(answer) > MAX_ANSWER_CHARS
+        text = answer[:MAX_ANSWER_CHARS]
+        answer_words = words(text)
+        flags = self._flags(reference, text, answer_words, peers)
+        found = coverage(reference.matchers, answer_vocabulary(text))
+        features = self._features(reference, text, found)
+        score = combine(features)
+        for flag in flags:
+            score = min(score, guards.CAPS[flag])
+        if truncated:
+            flags.append("truncated")
+        return self._result(reference, score, found, flags)
+
+    def _flags(
+        self, reference: Reference, text: str, answer_words: list[str], peers: Sequence[str]
+    ) -> list[str]:
+        if guards.injection(text):
+            return ["injection"]
+        if guards.foreign_script(text):
+            return ["unreadable"]
+        if guards.too_short(answer_words, text):
+            return ["too_short"]
+        if guards.unreadable(answer_words, self._embedder.token_count, reference.known_words):
+            return ["unreadable"]
+        flags: list[str] = []
+        if peers and guards.copied(text, [peer[:MAX_PEER_CHARS] for peer in peers]):
+            flags.append("copy")
+        if guards.echo(text, reference.prompt):
+            flags.append("echo")
+        if guards.keywords(text, answer_words):
+            flags.append("keywords")
+        return flags
+
+    def _features(self, reference: Reference, text: str, found: list[bool]) -> Features:
+        vector = self._embedder.embed(text)
+        recall = word_recall(self._embedder.word_vectors(text), reference.words)
+        weights = reference.point_weights
+        return Features(
+            whole=float(np.max(reference.answer_vectors @ vector)),
+            part=float(np.max(reference.chunk_vectors @ vector)),
+            prompt=float(reference.prompt_vector @ vector),
+            recall=recall,
+            coverage=(
+                sum(w for w, hit in zip(weights, found, strict=True) if hit) / sum(weights)
+                if found
+                else None
+            ),
+            derived=reference.derived,
+        )
+
+    def _result(
+        self, reference: Reference, score: int, found: list[bool], flags: list[str]
+    ) -> Grade:
+        pairs = list(zip(reference.matchers, found, reference.point_weights, strict=True))
+        covered = tuple(matcher.text for matcher, hit, _ in pairs if hit)
+        missed = tuple(matcher.text for matcher, hit, _ in pairs if not hit)
+        # The hint names what the question does not already say first.
+        worth_naming = [
+            text
+            for text, _ in sorted(
+                ((matcher.text, -weight) for matcher, hit, weight in pairs if not hit),
+                key=lambda item: item[1],
+            )
+        ]
+        return Grade(
+            score=score,
+            verdict=Verdict.for_score(score),
+            covered=covered,
+            missed=missed,
+            hint=hint_for(score, worth_naming, flags),
+            flags=tuple(flags),
+        )
+
+
+def word_recall(answer: WordVectors, references: Sequence[WordVectors]) -> float:
+    """Soft recall of the best-matching reference's words.
+
+    Each reference word is credited with its closest answer word's cosine, weighted by the
+    word's importance; the reference is the one with the best balance of recall and precision,
+    so a long reference does not win just by containing every word."""
+    vectors, answer_weights = answer
+    if not len(vectors):
+        return 0.0
+    best_balance, best_recall = -1.0, 0.0
+    for reference_vectors, weights in references:
+        if not len(reference_vectors):
+            continue
+        similarity = np.clip(vectors @ reference_vectors.T, 0.0, 1.0)
+        recall = float(similarity.max(axis=0) @ weights / weights.sum())
+        precision = float(similarity.max(axis=1) @ answer_weights / answer_weights.sum())
+        balance = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if balance > best_balance:
+            best_balance, best_recall = balance, recall
+    return best_recall
+
+
+def hint_for(score: int, missed: Sequence[str], flags: Sequence[str]) -> str:
+    note = " Only the first part of a very long answer was graded." if "truncated" in flags else ""
+    reasons = [guards.HINTS[flag] for flag in flags if flag in guards.HINTS]
+    if reasons:
+        return reasons[0] + note
+    if missed and score < 90:
+        return f"Also cover: {', '.join(missed[:2])}.{note}"
+    if score < 40:
+        return f"Re-read the question and explain the core idea in your own words.{note}"
+    if score < 70:
+        return f"Right direction; explain how and why in more detail.{note}"
+    return f"Well done.{note}"

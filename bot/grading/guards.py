@@ -1,0 +1,149 @@
+"""Anti-gaming checks: answers that should not earn points whatever their similarity says.
+
+Each check returns a flag name or nothing; the grader caps the score of a flagged answer and
+words the reason for the member.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from difflib import SequenceMatcher
+
+from bot.grading.text import STOPWORDS, content_stems, normalise, stem, words
+
+MAX_FLAGGED_SCORE = 30
+
+# The cap per flag: content-free answers get nothing, a keyword list may keep a little.
+CAPS: dict[str, int] = {
+    "injection": 0,
+    "too_short": 5,
+    "unreadable": 0,
+    "copy": 10,
+    "echo": 15,
+    "keywords": 25,
+}
+
+HINTS: dict[str, str] = {
+    "injection": "Answers are graded on content only; instructions to the grader are ignored.",
+    "too_short": "Too short to grade: explain the idea in a sentence or two.",
+    "unreadable": "The grader could not read this; answer in English, in plain sentences.",
+    "copy": "This matches another member's answer; answer in your own words.",
+    "echo": "This mostly repeats the question; say what the answer is.",
+    "keywords": "A list of keywords is not an explanation; connect them in sentences.",
+}
+
+_INJECTION = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your|all)\b"
+    r"|disregard (?:all |any |the )?(?:previous|prior|above|instructions|rules)"
+    r"|(?:give|award|assign|grade|score|rate|mark)\b[^.\n]{0,30}\b(?:100|full marks|full score"
+    r"|perfect|maximum|max score|top score|as correct)"
+    r"|(?:system|developer) prompt|you are (?:now )?an? (?:ai|grader|assistant|language model)"
+    r"|new instructions|jailbreak|\bscore\s*[:=]\s*100\b|100\s*/\s*100|\bas an ai\b",
+)
+_DONT_KNOW = re.compile(
+    r"^\W*(?:i\s*)?(?:idk|dunno|don'?t know|do not know|no idea|not sure|pass|skip|n/?a|"
+    r"no clue|\?+|-+|\.+|ok|yes|no|maybe|test|asdf|lol|hmm+)\W*$"
+)
+_NON_ENGLISH_STOPWORDS_TEXT = """
+    el la los las que del por para una uno con como es est sont les des une dans pour qui
+    pas sur le du au aux et un avec par pendant ce cette ces mais ou y se su al lo der die das
+    und ist nicht ein eine mit auf den dem sich von zu im bei wird werden sind och att det som
+    het een niet van zijn il gli della che sono di da nel"""
+_NON_ENGLISH_STOPWORDS = frozenset(_NON_ENGLISH_STOPWORDS_TEXT.split())
+MIN_WORDS = 3
+# The glue of a sentence; a list of terms has none of it.
+_FUNCTION_WORDS_TEXT = """
+    the a an of to in on by for with is are was were be been it its that this these those
+    which who and or so but from as at when if than then their they we you can will would does
+    do did not no into because while has have had there what how why where until each every
+    one our your his her them i he she me my"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+
+
+def injection(answer: str) -> bool:
+    return bool(_INJECTION.search(normalise(answer)))
+
+
+def too_short(answer_words: Sequence[str], answer: str) -> bool:
+    if len(answer_words) < MIN_WORDS:
+        return True
+    return len(answer_words) <= 6 and bool(_DONT_KNOW.match(normalise(answer).strip()))
+
+
+def foreign_script(answer: str) -> bool:
+    """Mostly letters outside the Latin alphabet, or many accented words: not English."""
+    letters = [char for char in answer if char.isalpha()]
+    if letters and sum(char.isascii() for char in letters) / len(letters) < 0.6:
+        return True
+    raw_words = answer.split()
+    accented = sum(any(c.isalpha() and not c.isascii() for c in word) for word in raw_words)
+    return accented >= 2 and accented / len(raw_words) >= 0.15
+
+
+def unreadable(
+    answer_words: Sequence[str], pieces: Callable[[str], int], known: frozenset[str]
+) -> bool:
+    """Another language in Latin letters, or keyboard mash rather than words."""
+    alphabetic = [word for word in answer_words if word.isalpha()]
+    if len(alphabetic) < 3:
+        return False
+    english = sum(word in STOPWORDS for word in alphabetic)
+    foreign = sum(word in _NON_ENGLISH_STOPWORDS for word in alphabetic)
+    if foreign >= 2 and foreign > english:
+        return True
+    unknown = [word for word in dict.fromkeys(alphabetic) if len(word) >= 4 and word not in known]
+    if len(unknown) < 3:
+        return False
+    # A real word is one vocabulary piece, or two; keyboard mash shatters into many.
+    shattered = sum(pieces(word) >= 3 and not _pronounceable(word) for word in unknown[:60])
+    return shattered / len(unknown[:60]) > 0.5
+
+
+def _pronounceable(word: str) -> bool:
+    vowels = sum(char in "aeiouy" for char in word)
+    return 0.2 <= vowels / len(word) <= 0.7 and not re.search(r"[^aeiouy]{5,}", word)
+
+
+def keywords(answer: str, answer_words: Sequence[str]) -> bool:
+    """Terms without sentences: no function words at all, or one term said over and over.
+
+    A short line that ends like a sentence is read as a terse sentence, not a list."""
+    if len(answer_words) < 4:
+        return False
+    if len(answer_words) >= 8 and len(set(answer_words)) / len(answer_words) < 0.35:
+        return True
+    glue = sum(word in _FUNCTION_WORDS for word in answer_words)
+    if glue == 0:
+        return len(answer_words) > 12 or not re.search(r"[.!?]\s*$", answer.strip())
+    return len(answer_words) >= 10 and glue / len(answer_words) < 0.06
+
+
+def echo(answer: str, prompt: str) -> bool:
+    """The answer restates the question and adds (almost) nothing of its own."""
+    answer_stems = content_stems(answer)
+    if not answer_stems:
+        return False
+    prompt_stems = set(content_stems(prompt))
+    novel = {word for word in answer_stems if word not in prompt_stems}
+    shared = sum(word in prompt_stems for word in answer_stems) / len(answer_stems)
+    return (shared >= 0.6 and len(novel) <= 1) or (shared >= 0.75 and len(novel) <= 2)
+
+
+COPY_SIMILARITY = 0.7
+COPY_WORDS = 200
+
+
+def copied(answer: str, peers: Sequence[str]) -> bool:
+    """The answer's words, in order, largely match one peer's answer (small edits allowed)."""
+    mine = [stem(word) for word in words(answer)[:COPY_WORDS]]
+    if not mine:
+        return False
+    for peer in peers:
+        theirs = [stem(word) for word in words(peer)[:COPY_WORDS]]
+        if not theirs:
+            continue
+        matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
+        if matcher.quick_ratio() >= COPY_SIMILARITY and matcher.ratio() >= COPY_SIMILARITY:
+            return True
+    return False

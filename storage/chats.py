@@ -1,0 +1,117 @@
+"""Chats and members."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from storage.base import Repository, Row
+from storage.errors import NotFound
+from storage.records import ChatRecord, MemberRecord
+from storage.timefmt import to_db
+
+_CHAT_COLUMNS = "id, platform, chat_id, thread_id, title, settings, active"
+
+
+def _chat(row: Row) -> ChatRecord:
+    return ChatRecord(
+        id=row[0],
+        platform=row[1],
+        chat_id=row[2],
+        thread_id=row[3],
+        title=row[4],
+        settings=json.loads(row[5]),
+        active=bool(row[6]),
+    )
+
+
+class ChatRepository(Repository):
+    async def find_chat(self, platform: str, chat_id: str) -> ChatRecord | None:
+        row = await self._one(
+            f"SELECT {_CHAT_COLUMNS} FROM chats WHERE platform = ? AND chat_id = ?",
+            (platform, chat_id),
+        )
+        return None if row is None else _chat(row)
+
+    async def get_chat(self, platform: str, chat_id: str) -> ChatRecord:
+        found = await self.find_chat(platform, chat_id)
+        if found is None:
+            raise NotFound("error.chat_unknown")
+        return found
+
+    async def get_chat_by_id(self, chat_row_id: int) -> ChatRecord:
+        row = await self._one(f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_row_id,))
+        if row is None:
+            raise NotFound("error.chat_unknown")
+        return _chat(row)
+
+    async def add_chat(
+        self,
+        platform: str,
+        chat_id: str,
+        thread_id: str | None,
+        title: str,
+        settings: dict[str, Any],
+        now: datetime,
+    ) -> ChatRecord:
+        await self._run(
+            "INSERT INTO chats (platform, chat_id, thread_id, title, settings, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id) DO NOTHING",
+            (platform, chat_id, thread_id, title, json.dumps(settings), to_db(now)),
+        )
+        return await self.get_chat(platform, chat_id)
+
+    async def set_chat_title(self, chat_row_id: int, title: str) -> None:
+        await self._run("UPDATE chats SET title = ? WHERE id = ?", (title, chat_row_id))
+
+    async def set_chat_active(self, chat_row_id: int, active: bool) -> None:
+        await self._run("UPDATE chats SET active = ? WHERE id = ?", (int(active), chat_row_id))
+
+    async def set_chat_settings(self, chat_row_id: int, settings: dict[str, Any]) -> None:
+        await self._run(
+            "UPDATE chats SET settings = ? WHERE id = ?", (json.dumps(settings), chat_row_id)
+        )
+
+    async def list_chats(self, *, active_only: bool = False) -> list[ChatRecord]:
+        where = " WHERE active = 1" if active_only else ""
+        rows = await self._all(f"SELECT {_CHAT_COLUMNS} FROM chats{where} ORDER BY id")
+        return [_chat(row) for row in rows]
+
+
+class MemberRepository(Repository):
+    async def add_member(
+        self, platform: str, user_id: str, name: str, now: datetime
+    ) -> MemberRecord:
+        """Create the member, or refresh the display name of one already known."""
+        await self._run(
+            "INSERT INTO members (platform, user_id, name, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name",
+            (platform, user_id, name, to_db(now)),
+        )
+        return await self.get_member(platform, user_id)
+
+    async def find_member(self, platform: str, user_id: str) -> MemberRecord | None:
+        row = await self._one(
+            "SELECT id, platform, user_id, name FROM members WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        )
+        return None if row is None else MemberRecord(*row)
+
+    async def get_member(self, platform: str, user_id: str) -> MemberRecord:
+        found = await self.find_member(platform, user_id)
+        if found is None:
+            raise NotFound("error.member_unknown")
+        return found
+
+    async def get_member_by_id(self, member_id: int) -> MemberRecord:
+        row = await self._one(
+            "SELECT id, platform, user_id, name FROM members WHERE id = ?", (member_id,)
+        )
+        if row is None:
+            raise NotFound("error.member_unknown")
+        return MemberRecord(*row)
+
+    async def delete_member(self, member_id: int) -> None:
+        """Delete the member and, through the foreign keys, everything they wrote."""
+        await self._run("DELETE FROM members WHERE id = ?", (member_id,))

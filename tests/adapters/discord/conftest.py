@@ -1,0 +1,63 @@
+"""Fixtures: a fake Discord on 127.0.0.1, the real study service on a real SQLite file, and the
+real discord.py client connected to the one through the adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.discord import DiscordAdapter, create_adapter
+from bot.config import Settings
+from bot.core.grading import Grader
+from bot.core.service import StudyService
+from bot.grading import create_grader
+from content.bank import Bank, load_bank
+from storage import Database
+from tests.adapters.discord.discord_payloads import TOKEN
+from tests.adapters.discord.fake_discord import FakeDiscord
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank()
+
+
+@pytest.fixture(scope="session")
+def grader() -> Grader:
+    return create_grader()
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "study.db")
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def service(db: Database, bank: Bank, grader: Grader) -> StudyService:
+    return StudyService(db, bank, grader)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord().running() as server:
+        yield server
+
+
+def make_adapter(service: StudyService, **options: object) -> DiscordAdapter:
+    adapter = create_adapter(
+        Settings(discord_token=TOKEN), service, guild_ready_timeout=0.05, **options
+    )
+    service.register_outbox("discord", adapter.outbox)
+    return adapter
+
+
+@pytest.fixture
+async def adapter(fake: FakeDiscord, service: StudyService) -> AsyncIterator[DiscordAdapter]:
+    running = make_adapter(service)
+    await running.start()
+    yield running
+    await running.stop()

@@ -1,0 +1,74 @@
+"""A scripted `studybot chat` session, end to end, as a subprocess, and again after a restart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FIRST_SESSION = """\
+ada: /settings time=00:00 window=23
+ada: /daily pooling layers
+bob: /answer Pooling down-samples feature maps; max pooling keeps the largest value per window,
+carol: /answer no idea
+this line has no name
+bob: just chatting
+carol: /settings time=25:61
+ada: /dance
+ada: /reveal
+ada: /leaderboard
+"""
+
+SECOND_SESSION = """\
+dave: /leaderboard all
+dave: /stats
+dave: /quiz 1 choice
+dave: 7
+dave: 1
+"""
+
+
+def play(db: Path, script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(db)],
+        input=script,
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_scripted_chat_and_its_leaderboard_after_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "chat.db"
+    first = play(db, FIRST_SESSION, tmp_path)
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert all(line.startswith("bot: ") for line in out.splitlines())
+    assert "Question of the day" in out
+    assert "bob: " in out and "/100" in out
+    assert "carol: " in out
+    assert 'Write lines as "NAME: TEXT"' in out
+    assert "Use /answer" in out
+    assert "Only the chat's admins can do that." in out
+    assert "I do not know that command" in out
+    assert "Answer time for" in out and "2 answered." in out
+    board = out[out.index("Leaderboard, this week:") :]
+    assert board.index("1. bob") < board.index("carol")
+
+    second = play(db, SECOND_SESSION, tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "Leaderboard, all time:" in second.stdout
+    assert "1. bob" in second.stdout and "carol" in second.stdout
+    assert "Question of the day" not in second.stdout, "no second post after the restart"
+    assert "Answer with the number of an option, 1 to 4." in second.stdout
+    assert "quiz 1 finished" in second.stdout

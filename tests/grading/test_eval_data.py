@@ -1,0 +1,47 @@
+"""The labelled evaluation set stays usable: ids resolve, kinds and grades are sane."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from content.bank import Bank
+
+EVAL_FILE = Path(__file__).resolve().parents[2] / "bench" / "data" / "grading_eval.jsonl"
+KINDS = {
+    "excellent",
+    "good",
+    "partial",
+    "vague",
+    "wrong",
+    "off_topic",
+    "echo",
+    "keywords",
+    "copy",
+    "unreadable",
+    "injection",
+    "too_short",
+}
+
+
+def _rows() -> list[dict[str, object]]:
+    return [json.loads(line) for line in EVAL_FILE.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_question_id_resolves_in_the_bank(bank: Bank) -> None:
+    missing = sorted(
+        {str(row["question_id"]) for row in _rows() if bank.find(str(row["question_id"])) is None}
+    )
+    assert missing == []
+
+
+def test_set_is_large_varied_and_graded() -> None:
+    rows = _rows()
+    assert len(rows) >= 200
+    assert len({row["question_id"] for row in rows}) >= 40
+    kinds = Counter(str(row["kind"]) for row in rows)
+    assert set(kinds) == KINDS
+    assert all(0 <= int(str(row["grade"])) <= 100 for row in rows)
+    assert all(row["peers"] for row in rows if row["kind"] == "copy")
+    assert {row["split"] for row in rows} == {"tune", "holdout"}
