@@ -1,1 +1,2 @@
-"""Benchmarks: each module prints its figures (run with `python3 -m bench.NAME`)."""
+"""Benchmarks: `python -m bench [--quick]` runs them all, one JSON line each; `python -m
+bench.NAME` runs one (pipeline, fanout, leaderboard, memory, startup, grading)."""

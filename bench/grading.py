@@ -14,6 +14,9 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import json  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
@@ -25,7 +28,28 @@ from bot.grading.guards import MAX_FLAGGED_SCORE  # noqa: E402
 from content.bank import Bank, load_bank  # noqa: E402
 from content.model import Question  # noqa: E402
 
-EVAL_FILE = Path(__file__).resolve().parent / "data" / "grading_eval.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+EVAL_FILE = DATA / "grading_eval.jsonl"
+# Other subjects (CS basics, school science), each graded against one reference text only.
+GENERAL_FILE = DATA / "general_eval.jsonl"
+JSONL_LINES = 5000
+CLI = "from bot.cli import main; raise SystemExit(main())"
+# Run in a fresh interpreter, so nothing the benchmark imported is counted as already loaded.
+LOAD_PROBE = """
+import json, time
+def rss():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmRSS:"))
+before = rss()
+started = time.perf_counter()
+import bot.grading
+imported = time.perf_counter()
+grader = bot.grading.create_grader()
+loaded = time.perf_counter()
+grader.grade_against("Why is the sky blue?", "Air scatters blue light.", "Blue light scatters.")
+print(json.dumps({"import": imported - started, "load": loaded - imported,
+                  "kb": rss() - before}))
+"""
 GAMING_KINDS = ("echo", "keywords", "copy", "unreadable", "injection", "too_short")
 KIND_ORDER = ("excellent", "good", "partial", "vague", "wrong", "off_topic", *GAMING_KINDS)
 
@@ -136,30 +160,91 @@ def agreement(rows: list[Row], scores: list[int], title: str) -> None:
         )
 
 
-def latency(grader: object, rows: list[Row], repeats: int) -> list[float]:
-    timings = []
+def general_agreement(grader: object) -> None:
+    """Answers from other subjects, graded from a reference text alone (`--jsonl` mode)."""
+    records = [json.loads(line) for line in GENERAL_FILE.read_text(encoding="utf-8").splitlines()]
+    scores = [
+        grader.grade_against(r["question"], r["reference"], r["answer"]).score  # type: ignore[attr-defined]
+        for r in records
+    ]
+    print(
+        f"\nother subjects, reference text only ({len(records)} answers to"
+        f" {len({r['question'] for r in records})} questions, {GENERAL_FILE.name}):"
+    )
+    groups = [("all", lambda r: True)]
+    groups += [(split, lambda r, s=split: r["split"] == s) for split in ("tune", "holdout")]
+    groups += [
+        (f"style {style}", lambda r, s=style: r["style"] == s)
+        for style in sorted({r["style"] for r in records})
+    ]
+    for label, keep in groups:
+        chosen = [i for i, record in enumerate(records) if keep(record)]
+        grades = [float(records[i]["grade"]) for i in chosen]
+        values = [float(scores[i]) for i in chosen]
+        print(
+            f"  {label:<34} n={len(chosen):<4} spearman={spearman(grades, values):.3f}"
+            f"  pearson={pearson(grades, values):.3f}"
+        )
+
+
+def jsonl_throughput(rows: list[Row], lines: int = JSONL_LINES) -> None:
+    """`studybot grade --jsonl` end to end in a fresh process: start-up, model load, grading."""
+    general = [json.loads(line) for line in GENERAL_FILE.read_text(encoding="utf-8").splitlines()]
+    with tempfile.TemporaryDirectory() as directory:
+        source = Path(directory) / "answers.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for index in range(lines):
+                if index % 2:
+                    row = rows[index % len(rows)]
+                    record = {"question": row.question.prompt, "answer": row.answer}
+                else:
+                    other = general[index % len(general)]
+                    record = {k: other[k] for k in ("question", "reference", "answer")}
+                out.write(json.dumps(record) + "\n")
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-c", CLI, "grade", "--jsonl", str(source)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        seconds = time.perf_counter() - started
+    graded = sum('"score"' in line for line in done.stdout.splitlines())
+    print(
+        f"  studybot grade --jsonl, {lines} lines (half bank questions by text, half with a"
+        f" reference): {seconds:.2f} s wall, {graded} graded, exit {done.returncode}"
+    )
+
+
+def latency(grader: object, rows: list[Row], repeats: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds per grading. CPU time is what one core spends on the
+    answer, unaffected by other processes competing for the machine."""
+    wall, cpu = [], []
     for _ in range(repeats):
         for row in rows:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             grader.grade(row.question, row.answer, row.peers)  # type: ignore[attr-defined]
-            timings.append((time.perf_counter() - started) * 1000)
-    return timings
+            cpu.append((time.thread_time() - started_cpu) * 1000)
+            wall.append((time.perf_counter() - started) * 1000)
+    return wall, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="timing passes over the set")
+    parser.add_argument("--no-cli", action="store_true", help="skip the 5,000-line JSONL run")
+    parser.add_argument(
+        "--model", type=Path, help="grade with the model in this directory (default: shipped)"
+    )
     args = parser.parse_args()
     bank = load_bank()
     rows = load_rows(bank)
     print(f"evaluation set: {len(rows)} answers to {len({r.question.id for r in rows})} questions")
 
     before_kb = resident_kb()
-    started = time.perf_counter()
-    from bot.grading import create_grader
+    from bot.grading import MODEL_DIR, create_grader
 
-    grader = create_grader()
-    load_seconds = time.perf_counter() - started
+    grader = create_grader(args.model or MODEL_DIR)
     scores = [grader.grade(row.question, row.answer, row.peers).score for row in rows]
     added_mb = (resident_kb() - before_kb) / 1024
 
@@ -176,17 +261,36 @@ def main() -> None:
         "agreement, one reference answer and derived key points (the --jsonl reference mode):",
     )
 
+    general_agreement(grader)
+
     timings = latency(grader, rows, args.repeats)
     huge = "dropout randomly disables neurons during training. " * 1000
     started = time.perf_counter()
     grader.grade(rows[0].question, huge[:50_000])
     huge_ms = (time.perf_counter() - started) * 1000
     print("\nperformance (one core, references cached):")
-    print(f"  latency per answer: p50 {np.percentile(timings, 50):.3f} ms,", end=" ")
-    print(f"p99 {np.percentile(timings, 99):.3f} ms over {len(timings)} gradings")
+    for label, values in (("wall clock", timings[0]), ("CPU time", timings[1])):
+        print(
+            f"  latency per answer, {label}: p50 {np.percentile(values, 50):.3f} ms,"
+            f" p99 {np.percentile(values, 99):.3f} ms over {len(values)} gradings"
+        )
     print(f"  50 kB answer: {huge_ms:.2f} ms")
-    print(f"  model load (import + files): {load_seconds * 1000:.0f} ms")
-    print(f"  resident memory added by the grader: {added_mb:.1f} MB")
+    probe = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", LOAD_PROBE], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    print(
+        f"  model load, fresh process: import {probe['import'] * 1000:.0f} ms"
+        f" (numpy, tokenizers, grader code) + model files {probe['load'] * 1000:.0f} ms"
+    )
+    print(
+        f"  resident memory added: {probe['kb'] / 1024:.1f} MB in a fresh process"
+        f" (imports, model, one grading); {added_mb:.1f} MB for the model, the bank's"
+        " references and this set's gradings here"
+    )
+    if not args.no_cli:
+        jsonl_throughput(rows)
 
 
 if __name__ == "__main__":

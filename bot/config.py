@@ -5,12 +5,12 @@ A bad value is a `ConfigError` naming the variable; secrets never appear in its 
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
@@ -18,10 +18,11 @@ from dotenv import dotenv_values
 PREFIX = "STUDYBOT_"
 DEFAULT_DATABASE = "studybot.db"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
 
 # Telegram bot tokens are "<bot id>:<35 url-safe characters>"; Discord tokens are three
 # dot-separated base64url parts. Checking the shape catches a pasted wrong value at start-up.
-TELEGRAM_TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+TELEGRAM_TOKEN_RE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{35}$")
 DISCORD_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 
 
@@ -36,7 +37,10 @@ class Settings:
     telegram_token: str | None = field(default=None, repr=False)
     telegram_api_url: str | None = None
     log_level: str = "INFO"
+    log_format: str = "text"
     discord_sharded: bool = False
+    heartbeat_file: Path | None = None
+    discord_threads: bool = False
 
     @property
     def has_platform(self) -> bool:
@@ -54,8 +58,33 @@ def load_settings(
         telegram_token=_token(values, "TELEGRAM_TOKEN", TELEGRAM_TOKEN_RE),
         telegram_api_url=_api_url(values.get("TELEGRAM_API_URL")),
         log_level=_log_level(values.get("LOG_LEVEL")),
+        log_format=_log_format(values.get("LOG_FORMAT")),
         discord_sharded=_flag(values, "DISCORD_SHARDED"),
+        discord_threads=_flag(values, "DISCORD_THREADS"),
+        heartbeat_file=_heartbeat(values.get("HEARTBEAT_FILE")),
     )
+
+
+def read_setting(
+    name: str, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Any:
+    """One setting on its own (e.g. the database path for `studybot db`, which needs no token)."""
+    values = _merged_values(os.environ if environ is None else environ, env_file)
+    return READERS[name](values)
+
+
+def config_problems(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> list[ConfigError]:
+    """Every bad variable at once (`load_settings` stops at the first), for `studybot doctor`."""
+    values = _merged_values(os.environ if environ is None else environ, env_file)
+    problems: list[ConfigError] = []
+    for read in READERS.values():
+        try:
+            read(values)
+        except ConfigError as error:
+            problems.append(error)
+    return problems
 
 
 def _merged_values(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
@@ -123,7 +152,46 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
     raise ConfigError(f"{PREFIX}{name} must be true or false.")
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
-    )
+def _log_format(raw: str | None) -> str:
+    if not raw:
+        return "text"
+    style = raw.lower()
+    if style not in LOG_FORMATS:
+        raise ConfigError(f"{PREFIX}LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+    return style
+
+
+def _heartbeat(raw: str | None) -> Path | None:
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.parent.is_dir():
+        raise ConfigError(
+            f"{PREFIX}HEARTBEAT_FILE: the folder {path.parent} does not exist; "
+            "create it or choose another."
+        )
+    return path
+
+
+# Each setting and how it is read from the `STUDYBOT_*` values (names without the prefix).
+READERS: dict[str, Callable[[Mapping[str, str]], Any]] = {
+    "database": lambda values: _database(values.get("DATABASE")),
+    "discord_token": lambda values: _token(values, "DISCORD_TOKEN", DISCORD_TOKEN_RE),
+    "telegram_token": lambda values: _token(values, "TELEGRAM_TOKEN", TELEGRAM_TOKEN_RE),
+    "telegram_api_url": lambda values: _api_url(values.get("TELEGRAM_API_URL")),
+    "log_level": lambda values: _log_level(values.get("LOG_LEVEL")),
+    "log_format": lambda values: _log_format(values.get("LOG_FORMAT")),
+    "discord_sharded": lambda values: _flag(values, "DISCORD_SHARDED"),
+    "discord_threads": lambda values: _flag(values, "DISCORD_THREADS"),
+    "heartbeat_file": lambda values: _heartbeat(values.get("HEARTBEAT_FILE")),
+}
+
+
+def configure_logging(
+    level: str, log_format: str = "text", settings: Settings | None = None
+) -> None:
+    """Structured logging on stderr; the settings' tokens are masked in every line."""
+    from bot.logs import setup_logging
+
+    secrets = (settings.telegram_token, settings.discord_token) if settings else ()
+    setup_logging(level, log_format, secrets)

@@ -154,9 +154,20 @@ def _question_id(group: Sequence[Entry], overrides: Overrides, taken: set[str]) 
     return question_id
 
 
+def _fixed(answer: str, fixes: Sequence[tuple[str, str]]) -> str:
+    for wrong, right in fixes:
+        answer = answer.replace(wrong, right)
+    return answer
+
+
+def stale_fixes(group: Sequence[Entry], fix: QuestionOverride) -> list[str]:
+    """The `answer_fixes` texts that no answer of the group contains (any more)."""
+    return [wrong for wrong, _ in fix.answer_fixes if not any(wrong in e.answer for e in group)]
+
+
 def _question(group: Sequence[Entry], question_id: str, fix: QuestionOverride) -> Question:
     ordered = _ordered_answers(group, fix.primary)
-    answers = tuple(dict.fromkeys(entry.answer for entry in ordered))
+    answers = tuple(dict.fromkeys(_fixed(entry.answer, fix.answer_fixes) for entry in ordered))
     source_prompt = group[0].prompt
     prompt = fix.prompt or source_prompt
     all_answers = "\n".join(answers)
@@ -187,6 +198,10 @@ def build(sources_dir: Path = SOURCES_DIR, overrides: Overrides | None = None) -
                 f"{group[0].key}: id {question_id!r} is not pinned in overrides.yaml"
             )
         fix = overrides.questions.get(question_id, QuestionOverride())
+        for wrong in stale_fixes(group, fix):
+            result.warnings.append(
+                f"overrides.yaml questions.{question_id}.answer_fixes: no answer contains {wrong!r}"
+            )
         result.questions.append(_question(group, question_id, fix))
     unknown = sorted(set(overrides.questions) - taken)
     if unknown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from content.text import fold
 
@@ -160,10 +161,14 @@ _HARD = re.compile(
 )
 
 
+@lru_cache(maxsize=2048)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])")
+
+
 def _count(words: tuple[str, ...], text: str) -> int:
-    return sum(
-        len(re.findall(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text)) for word in words
-    )
+    # The substring test is cheap and rules out most words before any regex runs.
+    return sum(len(_word_pattern(word).findall(text)) for word in words if word in text)
 
 
 def guess_topic(prompt: str, answer: str, section: str = "") -> str:

@@ -45,7 +45,8 @@ def import_document(
             continue
         points = suggest_key_points(prompt, [cleaned.text])
         if len(points) < MIN_KEY_POINTS:
-            reason = f"only {len(points)} key points found in the answer (need {MIN_KEY_POINTS})"
+            found = "1 key point" if len(points) == 1 else f"{len(points)} key points"
+            reason = f"only {found} found in the answer (need {MIN_KEY_POINTS})"
             result.skipped.append(Skipped(document, raw.line, prompt, reason))
             continue
         slug = slugify(prompt)

@@ -56,6 +56,11 @@ def _known_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
+def _folded(form: str) -> str:
+    return fold(form)
+
+
+@lru_cache(maxsize=4096)
 def _first_word(form: str) -> str:
     words = fold(form).split()
     return words[0] if words else ""
@@ -67,7 +72,11 @@ def _glossary_candidates(folded_answers: str, folded_prompt: str) -> list[tuple[
     scored: list[tuple[float, KeyPoint]] = []
     for text, aliases in GLOSSARY:
         point = KeyPoint(text, aliases)
-        forms = [form for form in point.forms if _first_word(form) in present]
+        forms = [
+            form
+            for form in point.forms
+            if _first_word(form) in present and _folded(form) in folded_answers
+        ]
         hits = sum(len(_form_pattern(form).findall(folded_answers)) for form in forms)
         if not hits:
             continue

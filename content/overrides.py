@@ -8,10 +8,12 @@ from typing import Any
 
 import yaml
 
-from content.model import KeyPoint
+from content.model import MAX_DIFFICULTY, MIN_DIFFICULTY, TOPICS, KeyPoint
 
 OVERRIDES_PATH = Path(__file__).resolve().parent / "overrides.yaml"
-_QUESTION_FIELDS = frozenset({"prompt", "topic", "difficulty", "key_points", "primary"})
+_QUESTION_FIELDS = frozenset(
+    {"prompt", "topic", "difficulty", "key_points", "primary", "answer_fixes"}
+)
 
 
 class OverridesError(ValueError):
@@ -38,6 +40,9 @@ class QuestionOverride:
     difficulty: int | None = None
     key_points: tuple[KeyPoint, ...] | None = None
     primary: str | None = None
+    # (wrong text, corrected text) pairs applied to the answers: typos and broken formulas in
+    # the sources are corrected here, so the sources stay as they were published.
+    answer_fixes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,37 @@ def parse_key_points(raw: Any, where: str) -> tuple[KeyPoint, ...]:
     return tuple(points)
 
 
+def _answer_fixes(raw: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(s, str) for s in pair)
+        for pair in raw
+    ):
+        raise OverridesError(f"{where}: answer_fixes is a list of [wrong text, corrected text]")
+    return tuple((str(pair[0]), str(pair[1])) for pair in raw)
+
+
+def _check_scalars(raw: dict[str, Any], where: str) -> None:
+    """A bad topic would drop the question from every deck; say so instead."""
+    topic = raw.get("topic")
+    if topic is not None and topic not in TOPICS:
+        raise OverridesError(f"{where}: unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
+    difficulty = raw.get("difficulty")
+    if difficulty is not None and (
+        not isinstance(difficulty, int)
+        or isinstance(difficulty, bool)
+        or not MIN_DIFFICULTY <= difficulty <= MAX_DIFFICULTY
+    ):
+        raise OverridesError(
+            f"{where}: difficulty must be {MIN_DIFFICULTY} to {MAX_DIFFICULTY}, not {difficulty!r}"
+        )
+    for name in ("prompt", "primary"):
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise OverridesError(f"{where}: {name} must be non-empty text")
+
+
 def _question_override(question_id: str, raw: Any) -> QuestionOverride:
     where = f"questions.{question_id}"
     if not isinstance(raw, dict):
@@ -82,6 +118,7 @@ def _question_override(question_id: str, raw: Any) -> QuestionOverride:
     unknown = set(raw) - _QUESTION_FIELDS
     if unknown:
         raise OverridesError(f"{where}: unknown fields {sorted(unknown)}")
+    _check_scalars(raw, where)
     points = raw.get("key_points")
     return QuestionOverride(
         prompt=raw.get("prompt"),
@@ -89,6 +126,7 @@ def _question_override(question_id: str, raw: Any) -> QuestionOverride:
         difficulty=raw.get("difficulty"),
         key_points=parse_key_points(points, where) if points is not None else None,
         primary=raw.get("primary"),
+        answer_fixes=_answer_fixes(raw.get("answer_fixes"), where),
     )
 
 

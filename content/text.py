@@ -22,6 +22,7 @@ _IMAGE_LINE = re.compile(r"^\s*</?div[^>]*>\s*$|^\s*<img\b[^>]*>\s*$", re.IGNORE
 _IMAGE_INLINE = re.compile(r"<img\b[^>]*>|!\[[^\]]*\]\([^)]*\)|</?div[^>]*>", re.IGNORECASE)
 _CREDIT = re.compile(r"^\s*[*_]*\s*source\s*:\s*(?P<ref>\S.*?)\s*$", re.IGNORECASE)
 _DANGLING_LABEL = re.compile(r"^\s*[-*]?\s*illustration\s*:?\s*$", re.IGNORECASE)
+_DISPLAY_DELIMITER = re.compile(r"^\s*\\[\[\]]\s*$")
 _TABLE_ROW = re.compile(r"\|.*\||^\s*-{10,}\s*$")
 
 _LATEX_SYMBOLS = {
@@ -30,10 +31,25 @@ _LATEX_SYMBOLS = {
     r"\beta": "β",
     r"\lambda": "λ",
     r"\cdot": "·",
+    r"\odot": "⊙",
     r"\times": "×",
     r"\leq": "≤",
     r"\geq": "≥",
     r"\sum": "Σ",
+    r"\eta": "η",
+    r"\theta": "θ",
+    r"\gamma": "γ",
+    r"\delta": "δ",
+    r"\epsilon": "ε",
+    r"\mu": "μ",
+    r"\nabla": "∇",
+    r"\partial": "∂",
+    r"\leftarrow": "←",
+    r"\rightarrow": "→",
+    r"\approx": "≈",
+    r"\neq": "≠",
+    r"\infty": "∞",
+    r"\sqrt": "sqrt",
     r"\tanh": "tanh",
     r"\max": "max",
     r"\log": "log",
@@ -103,12 +119,18 @@ def _replace_over(line: str) -> str:
 
 def _tidy_latex(line: str) -> str:
     """Make inline LaTeX readable as plain text in a chat message."""
+    line = re.sub(r"\\([(\[])\s*(.*?)\s*\\[)\]]", r"\2", line)
+    line = re.sub(r"\\partial\s*", "∂", line)
     line = re.sub(r"\\[()]", "", line)
     line = re.sub(r"\\(?:begin|end)\{cases\}", "", line)
     line = re.sub(r"\s*&\s*", " ", line) if "\\\\" in line or "\\text" in line else line
     line = re.sub(r"\s*\\\\\s*$", ";", line)
-    line = re.sub(r"\\(?:text|mathrm|operatorname)\{([^{}]*)\}", r"\1", line)
-    line = line.replace("\\ ", " ")
+    line = re.sub(
+        r"\\(?:text|textbf|mathrm|mathbf|mathit|boldsymbol|operatorname)\{([^{}]*)\}", r"\1", line
+    )
+    line = line.replace("\\ ", " ").replace("\\_", "_")
+    for command, symbol in _LATEX_SYMBOLS.items():
+        line = re.sub(re.escape(command) + r"(?![A-Za-z])", symbol, line)
     for _ in range(3):
         line = re.sub(r"([\^_])\{([^{}]*)\}(?=(\w?))", _script, line)
     for _ in range(3):
@@ -118,9 +140,7 @@ def _tidy_latex(line: str) -> str:
             line,
         )
     line = _replace_over(line)
-    for command, symbol in _LATEX_SYMBOLS.items():
-        line = re.sub(re.escape(command) + r"(?![A-Za-z])", symbol, line)
-    line = re.sub(r"\$([^$\n]+)\$", r"\1", line)
+    line = re.sub(r"\$([^$\n]+)\$", lambda m: _ungroup(m.group(1)), line)
     return re.sub(r"(?<=\S) {2,}(?=\S)", " ", line)
 
 
@@ -131,10 +151,16 @@ def _script(match: re.Match[str]) -> str:
     return match.group(1) + shown + (" " if match.group(3) else "")
 
 
+def _ungroup(formula: str) -> str:
+    """The braces left in a `$...$` formula only group: drop them; ` . ` is a product."""
+    formula = re.sub(r"\s+", " ", formula.replace("{", " ").replace("}", " ")).strip()
+    return re.sub(r"(?<=\S) \. (?=\S)", " · ", formula)
+
+
 def _wrap(text: str) -> str:
     """Parenthesize a formula part unless it is one token."""
     text = text.strip()
-    return text if re.fullmatch(r"[\w.^()]+", text) and "(" not in text[:1] else f"({text})"
+    return text if re.fullmatch(r"[\w.^()∂]+", text) and "(" not in text[:1] else f"({text})"
 
 
 def _split_fenced(lines: list[str]) -> list[tuple[bool, list[str]]]:
@@ -191,7 +217,7 @@ def _clean_prose(lines: list[str], credits: list[str]) -> list[str]:
         if credit:
             credits.append(credit.group("ref"))
             continue
-        if _IMAGE_LINE.match(line) or _DANGLING_LABEL.match(line):
+        if _IMAGE_LINE.match(line) or _DANGLING_LABEL.match(line) or _DISPLAY_DELIMITER.match(line):
             continue
         stripped = _IMAGE_INLINE.sub("", line)
         if stripped != line and not stripped.strip():
@@ -212,18 +238,22 @@ def _collapse_blank_lines(lines: list[str]) -> list[str]:
 
 
 def clean_answer(text: str) -> CleanedAnswer:
-    """Clean one answer: prose is repaired and tidied, fenced code is kept byte for byte."""
+    """Clean one answer: prose is repaired and tidied, fenced code is kept as written.
+
+    Code loses only trailing whitespace (invisible, and it would force escaped YAML strings)."""
     credits: list[str] = []
-    out: list[str] = []
     with_tables: list[str] = []
     for is_code, lines in _split_fenced(text.split("\n")):
         with_tables.extend(lines if is_code else _fence_tables(lines))
+    blocks: list[str] = []
     for is_code, lines in _split_fenced(with_tables):
         if is_code:
-            out.extend(lines)
+            kept = [line.rstrip() for line in lines]
         else:
-            out.extend([*_collapse_blank_lines(_clean_prose(lines, credits)), ""])
-    body = "\n".join(_collapse_blank_lines(out))
+            kept = _collapse_blank_lines(_clean_prose(lines, credits))
+        if kept:
+            blocks.append("\n".join(kept))
+    body = "\n\n".join(blocks).strip("\n")
     return CleanedAnswer(text=body, attribution=tuple(dict.fromkeys(credits)))
 
 

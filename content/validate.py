@@ -56,6 +56,26 @@ def _mapping(node: yaml.Node) -> dict[str, tuple[yaml.Node, yaml.Node]]:
     return {str(key.value): (key, value) for key, value in node.value}
 
 
+def _report_duplicates(node: yaml.MappingNode, problems: _Problems, what: str) -> None:
+    """A repeated key would silently win over the first one; say so."""
+    seen: set[str] = set()
+    for key, _ in node.value:
+        name = str(key.value)
+        if name in seen:
+            problems.add(key, f"duplicate {what} {name!r}")
+        seen.add(name)
+
+
+def _balanced(form: str) -> bool:
+    """False for `max(0` or `x)`: what an unquoted comma inside `[...]` leaves behind."""
+    depth = 0
+    for char in form:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _text(node: yaml.Node) -> str | None:
     if isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value.strip():
         return str(node.value)
@@ -79,6 +99,7 @@ class _QuestionReader:
             return None
         fields = _mapping(node)
         before = self.problems.count
+        _report_duplicates(node, self.problems, "field")
         for name, (key, _) in fields.items():
             if name not in QUESTION_FIELDS:
                 self.problems.add(key, f"unknown field {name!r}")
@@ -180,6 +201,13 @@ class _QuestionReader:
             if point is None:
                 continue
             points.append(point)
+            for form in dict.fromkeys(point.forms):
+                if not _balanced(form):
+                    self.problems.add(
+                        item,
+                        f"key point form {form!r} has unbalanced brackets"
+                        " (quote a form that contains a comma)",
+                    )
             if len(point.text.split()) > MAX_KEY_POINT_WORDS:
                 self.problems.add(
                     item, f"key point {point.text!r} is longer than {MAX_KEY_POINT_WORDS} words"
@@ -195,6 +223,7 @@ class _QuestionReader:
             self.problems.add(node, "a key point is text or a mapping with 'text' and 'aliases'")
             return None
         fields = _mapping(node)
+        _report_duplicates(node, self.problems, "key point field")
         for name, (key, _) in fields.items():
             if name not in KEY_POINT_FIELDS:
                 self.problems.add(key, f"unknown key point field {name!r}")
@@ -281,6 +310,7 @@ def read_deck_text_into(
         problems.add(root, "a deck must be a mapping with a 'questions' list")
         return
     fields = _mapping(root)
+    _report_duplicates(root, problems, "deck field")
     for name, (key, _) in fields.items():
         if name not in DECK_FIELDS:
             problems.add(key, f"unknown deck field {name!r}")

@@ -15,24 +15,26 @@ class Repository:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
 
+    # One round trip to the connection's thread per statement: every hop costs a thread
+    # handover, and the answer path runs about a dozen statements.
     async def _one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            row = await cursor.fetchone()
-        return None if row is None else tuple(row)
+        rows = await self._connection.execute_fetchall(sql, tuple(params))
+        for row in rows:
+            return tuple(row)
+        return None
 
     async def _all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            rows = await cursor.fetchall()
+        rows = await self._connection.execute_fetchall(sql, tuple(params))
         return [tuple(row) for row in rows]
 
     async def _run(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Execute one statement; returns the number of rows it changed."""
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            return cursor.rowcount
+        cursor = await self._connection.execute(sql, tuple(params))
+        return cursor.rowcount
 
     async def _insert(self, sql: str, params: Iterable[Any] = ()) -> int:
-        async with self._connection.execute(sql, tuple(params)) as cursor:
-            row_id = cursor.lastrowid
+        cursor = await self._connection.execute(sql, tuple(params))
+        row_id = cursor.lastrowid
         if row_id is None:
             raise RuntimeError("insert returned no row id")
         return row_id

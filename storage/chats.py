@@ -84,12 +84,15 @@ class MemberRepository(Repository):
         self, platform: str, user_id: str, name: str, now: datetime
     ) -> MemberRecord:
         """Create the member, or refresh the display name of one already known."""
-        await self._run(
+        row = await self._one(
             "INSERT INTO members (platform, user_id, name, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name",
+            " ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name"
+            " RETURNING id, platform, user_id, name",
             (platform, user_id, name, to_db(now)),
         )
-        return await self.get_member(platform, user_id)
+        if row is None:
+            raise NotFound("error.member_unknown")
+        return MemberRecord(*row)
 
     async def find_member(self, platform: str, user_id: str) -> MemberRecord | None:
         row = await self._one(

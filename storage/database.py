@@ -11,19 +11,30 @@ import asyncio
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
-from storage.errors import DatabaseTooNew, MigrationFailed
+from storage.errors import (
+    DatabaseTooNew,
+    MigrationFailed,
+    StorageBusy,
+    StorageError,
+    StorageFull,
+)
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
+# When another process holds the write lock longer than the busy timeout, starting a write is
+# retried (nothing has been written yet) for this long before the member is told to try again.
+BUSY_RETRY_S = 30.0
+FIRST_RETRY_S = 0.05
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -56,11 +67,21 @@ class Database:
     async def open(cls, path: Path | str) -> Database:
         """Connect, set the pragmas and bring the schema up to date.
 
-        Raises `DatabaseTooNew` when the file was written by a newer studybot."""
+        Raises `DatabaseTooNew` when the file was written by a newer studybot, and
+        `StorageError` when the file cannot be opened or is not an SQLite database."""
+        try:
+            # Checked first with plain sqlite3: a failed aiosqlite connect leaves its worker
+            # thread behind.
+            await asyncio.to_thread(_probe, path)
+        except sqlite3.Error as error:
+            raise _cannot_open(path, error) from error
         connection = await aiosqlite.connect(str(path), isolation_level=None)
         try:
             await _configure(connection)
             await _migrate(connection, Path(path))
+        except sqlite3.Error as error:
+            await connection.close()
+            raise _cannot_open(path, error) from error
         except BaseException:
             await connection.close()
             raise
@@ -74,13 +95,36 @@ class Database:
     async def write(self) -> AsyncIterator[Store]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
         async with self._lock:
-            await self._connection.execute("BEGIN IMMEDIATE")
+            await self._begin_write()
             try:
                 yield Store(self._connection)
-            except BaseException:
-                await self._connection.execute("ROLLBACK")
-                raise
-            await self._connection.execute("COMMIT")
+                await self._connection.execute("COMMIT")
+            except BaseException as error:
+                # SQLite may already have rolled back (a full disk does that); a second
+                # ROLLBACK would fail and hide the real error.
+                if self._connection.in_transaction:
+                    await self._connection.execute("ROLLBACK")
+                friendly = _storage_error(error)
+                if friendly is None:
+                    raise
+                raise friendly from error
+
+    async def _begin_write(self) -> None:
+        deadline = time.monotonic() + BUSY_RETRY_S
+        delay = FIRST_RETRY_S
+        while True:
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if _error_code(error) != sqlite3.SQLITE_BUSY:
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StorageBusy() from error
+            if delay == FIRST_RETRY_S:
+                log.warning("database is locked by another connection; retrying the write")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Store]:
@@ -100,6 +144,39 @@ class Database:
         """Every row of every table as SQL text, for comparing the database before and after."""
         async with self._lock:
             return [line async for line in self._connection.iterdump()]
+
+
+def _error_code(error: sqlite3.Error) -> int:
+    """The primary result code (extended codes keep it in the low byte)."""
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _storage_error(error: BaseException) -> Exception | None:
+    """The member-facing error for a full or locked database; None for anything else."""
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    code = _error_code(error)
+    if code == sqlite3.SQLITE_FULL:
+        return StorageFull()
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StorageBusy()
+    return None
+
+
+def _probe(path: Path | str) -> None:
+    """Raise `sqlite3.Error` when the file cannot be opened or is not an SQLite database."""
+    probe = sqlite3.connect(str(path))
+    try:
+        probe.execute("PRAGMA schema_version").fetchone()
+    finally:
+        probe.close()
+
+
+def _cannot_open(path: Path | str, error: sqlite3.Error) -> StorageError:
+    return StorageError(
+        f"Cannot use the database {path}: {error}. Check that its folder exists and is "
+        "writable and that the file is a studybot database, or choose another file."
+    )
 
 
 async def _configure(connection: aiosqlite.Connection) -> None:

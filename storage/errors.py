@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.errors import NotFound
+from bot.core.errors import NotFound, StorageBusy, StorageFull
 
-__all__ = ["DatabaseTooNew", "MigrationFailed", "NotFound", "StorageError"]
+__all__ = [
+    "DatabaseTooNew",
+    "MigrationFailed",
+    "NotFound",
+    "StorageBusy",
+    "StorageError",
+    "StorageFull",
+]
 
 
 class StorageError(Exception):

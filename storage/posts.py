@@ -150,6 +150,15 @@ class PostRepository(Repository):
         )
         return [_post(row) for row in rows]
 
+    async def list_chats_with_pending_posts(self) -> set[int]:
+        """Chats with a post still open, undelivered, or waiting for its reveal to go out
+        (what a restart must catch up on); one look-up through a partial index."""
+        rows = await self._all(
+            "SELECT DISTINCT chat_id FROM posts"
+            " WHERE reveal_delivered_at IS NULL AND skipped_at IS NULL"
+        )
+        return {row[0] for row in rows}
+
     async def set_delivered(self, post_id: int, message_id: str | None, now: datetime) -> None:
         await self._run(
             "UPDATE posts SET message_id = ?, delivered_at = ? WHERE id = ?",
@@ -208,13 +217,14 @@ class AnswerRepository(Repository):
         now: datetime,
     ) -> bool:
         """Store the member's answer to the post, replacing an earlier one. True if replaced."""
-        replaced = await self.find_answer(post_id, member_id) is not None
-        await self._run(
+        # `edited_at` is only ever set by the update branch: it tells a replacement apart.
+        row = await self._one(
             "INSERT INTO answers (post_id, member_id, text, score, verdict, covered, missed,"
             " flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (post_id, member_id) DO UPDATE SET text = excluded.text,"
             " score = excluded.score, verdict = excluded.verdict, covered = excluded.covered,"
-            " missed = excluded.missed, flags = excluded.flags, edited_at = excluded.created_at",
+            " missed = excluded.missed, flags = excluded.flags, edited_at = excluded.created_at"
+            " RETURNING edited_at",
             (
                 post_id,
                 member_id,
@@ -227,7 +237,7 @@ class AnswerRepository(Repository):
                 to_db(now),
             ),
         )
-        return replaced
+        return row is not None and row[0] is not None
 
     async def list_peer_texts(self, post_id: int, member_id: int) -> list[str]:
         """The other members' answers to the post, for copy detection."""

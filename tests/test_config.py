@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot import config
+from bot.config import ConfigError, Settings, config_problems, load_settings
 
 TELEGRAM_TOKEN = "123456789:AAHk3xQq0v8mYtZ2pLr7sWnB4cD5eF6gH7i"
 DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -85,3 +87,101 @@ def test_python_dash_m_bot_is_the_studybot_command() -> None:
         [sys.executable, "-m", "bot", "--help"], capture_output=True, text=True, check=True
     )
     assert result.stdout.startswith("usage: studybot")
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "deploy" / "studybot.env.example"
+
+
+class RecordingValues(dict[str, str]):
+    """The merged values `load_settings` reads from, noting every name it looks up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: object = None) -> object:  # type: ignore[override]
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+
+def test_every_variable_config_reads_is_documented_in_the_env_example(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = RecordingValues()
+    monkeypatch.setattr(config, "_merged_values", lambda environ, env_file: values)
+    load_settings({}, env_file=None)
+    read = {f"STUDYBOT_{name}" for name in values.read}
+    assert "STUDYBOT_TELEGRAM_TOKEN" in read  # the recording works
+    documented = set(re.findall(r"^#?\s*(STUDYBOT_[A-Z0-9_]+)=", EXAMPLE.read_text(), re.M))
+    assert read - documented == set(), "add these to deploy/studybot.env.example"
+    assert documented - read == set(), "the example documents variables config.py never reads"
+
+
+def test_doctor_checks_the_same_variables_load_settings_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    by_load, by_doctor = RecordingValues(), RecordingValues()
+    monkeypatch.setattr(config, "_merged_values", lambda environ, env_file: by_load)
+    load_settings({}, env_file=None)
+    monkeypatch.setattr(config, "_merged_values", lambda environ, env_file: by_doctor)
+    config_problems({}, env_file=None)
+    assert by_doctor.read == by_load.read
+
+
+def test_the_env_example_itself_loads(tmp_path: Path) -> None:
+    example = EXAMPLE.read_text(encoding="utf-8").replace("/var/lib/studybot", str(tmp_path))
+    env_file = tmp_path / ".env"
+    env_file.write_text(example, encoding="utf-8")
+    settings = load_settings({}, env_file=env_file)
+    assert settings.database == tmp_path / "studybot.db"
+    assert not settings.has_platform
+
+
+def test_log_format_and_heartbeat(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"STUDYBOT_LOG_FORMAT": "JSON", "STUDYBOT_HEARTBEAT_FILE": str(tmp_path / "beat")},
+        env_file=None,
+    )
+    assert settings.log_format == "json"
+    assert settings.heartbeat_file == tmp_path / "beat"
+    assert load_settings({}, env_file=None).log_format == "text"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("STUDYBOT_LOG_FORMAT", "xml"),
+        ("STUDYBOT_HEARTBEAT_FILE", "/no/such/folder/beat"),
+        ("STUDYBOT_TELEGRAM_TOKEN", "123456789:" + "A" * 34),  # one character short
+        ("STUDYBOT_TELEGRAM_TOKEN", "123456789:" + "A" * 36),
+        ("STUDYBOT_TELEGRAM_TOKEN", "bot123456789:" + "A" * 35),
+        ("STUDYBOT_DISCORD_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.GaBcDe"),  # two parts
+        ("STUDYBOT_DISCORD_TOKEN", "MTIzNDU2Nzg5MDEyMzQ1Njc4.Ga BcDe.abcdefghijklmnopqrstuvwxyz"),
+    ],
+)
+def test_more_bad_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name) as caught:
+        load_settings({name: value}, env_file=None)
+    assert value not in str(caught.value)
+
+
+def test_config_problems_lists_every_bad_variable_at_once() -> None:
+    problems = config_problems(
+        {
+            "STUDYBOT_TELEGRAM_TOKEN": "nope",
+            "STUDYBOT_DISCORD_TOKEN": "nope.nope",
+            "STUDYBOT_LOG_LEVEL": "loud",
+        },
+        env_file=None,
+    )
+    named = sorted(str(problem).split()[0] for problem in problems)
+    assert named == ["STUDYBOT_DISCORD_TOKEN", "STUDYBOT_LOG_LEVEL", "STUDYBOT_TELEGRAM_TOKEN"]
+    assert config_problems({}, env_file=None) == []

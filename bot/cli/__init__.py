@@ -9,10 +9,17 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import chat, content, grade, run
+from bot.cli import chat, content, db, doctor, grade, run
 from bot.config import ConfigError
 
-REGISTRARS = (run.register, chat.register, content.register, grade.register)
+REGISTRARS = (
+    run.register,
+    chat.register,
+    content.register,
+    grade.register,
+    doctor.register,
+    db.register,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -50,6 +50,10 @@ def register(commands: Any) -> None:
     show_parser.set_defaults(func=_show)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def _fail(message: str) -> int:
     print(f"studybot content: {message}", file=sys.stderr)
     return 1
@@ -68,6 +72,8 @@ def _build(args: argparse.Namespace) -> int:
         for problem in error.errors:
             print(problem, file=sys.stderr)
         return _fail("the built decks would not pass `content check`; nothing was written")
+    except OSError as error:
+        return _fail(f"cannot write the decks to {output}: {error.strerror or error}")
     for document, count in result.found.items():
         print(f"{document}: {count} questions")
     for skipped in result.skipped:
@@ -86,7 +92,10 @@ def _deck_files(paths: list[Path]) -> list[Path] | str:
     files: list[Path] = []
     for path in paths or [DECKS_DIR]:
         if path.is_dir():
-            files.extend(deck_paths(path))
+            found = deck_paths(path)
+            if not found:
+                return f"no deck files (*.yaml) in {path}"
+            files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
@@ -102,9 +111,10 @@ def _check(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(error)
     if report.errors:
-        print(f"{len(report.errors)} errors in {report.files} deck files", file=sys.stderr)
+        problems = _count(len(report.errors), "error")
+        print(f"{problems} in {_count(report.files, 'deck file')}", file=sys.stderr)
         return 1
-    print(f"ok: {len(report.questions)} questions in {report.files} deck files")
+    print(f"ok: {_count(len(report.questions), 'question')} in {_count(report.files, 'deck file')}")
     return 0
 
 
@@ -116,10 +126,11 @@ def _import(args: argparse.Namespace) -> int:
     result = import_document(text, args.file.name, args.topic, args.id_prefix)
     info = sys.stderr if args.output is None else sys.stdout
     print(
-        f"found {len(result.questions)} questions in {args.file} (layout: {result.layout})",
+        f"found {_count(len(result.questions), 'question')} in {args.file}"
+        f" (layout: {result.layout})",
         file=info,
     )
-    for skipped in result.skipped:
+    for skipped in sorted(result.skipped, key=lambda item: item.line):
         print(f"skipped: {skipped}", file=info)
     if result.problems:
         for problem in result.problems:
@@ -130,7 +141,10 @@ def _import(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(result.yaml_text)
     else:
-        args.output.write_text(result.yaml_text, encoding="utf-8")
+        try:
+            args.output.write_text(result.yaml_text, encoding="utf-8")
+        except OSError as error:
+            return _fail(f"cannot write {args.output}: {error.strerror or error}")
         print(f"wrote {args.output}", file=info)
     return 0
 

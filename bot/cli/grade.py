@@ -15,6 +15,9 @@ from content.bank import Bank, DeckError, load_bank
 from content.model import Question
 
 PROGRESS_FROM_LINES = 200
+MAX_REMEMBERED_QUESTIONS = 4096
+# Longer question texts are matched on their start: no bank question is anywhere near this.
+MAX_QUESTION_CHARS = 1000
 
 
 class GradeInputError(ValueError):
@@ -76,6 +79,20 @@ def render(question: Question, grade: Grade) -> str:
     return "\n".join(lines)
 
 
+def cached_lookup(bank: Callable[[], Bank]) -> Callable[[str], Question]:
+    """`find_question`, remembered per question text: a file repeats the same few questions."""
+    found: dict[str, Question] = {}
+
+    def lookup(text: str) -> Question:
+        if text not in found:
+            if len(found) >= MAX_REMEMBERED_QUESTIONS:
+                found.clear()
+            found[text] = find_question(bank, text)
+        return found[text]
+
+    return lookup
+
+
 def lazy_bank() -> Callable[[], Bank]:
     """The bank, loaded on first use: lines graded against their own reference never need it."""
     loaded: list[Bank] = []
@@ -94,7 +111,7 @@ def lazy_bank() -> Callable[[], Bank]:
 def find_question(bank: Callable[[], Bank], text: str) -> Question:
     if not text.strip():
         raise GradeInputError("the question is empty")
-    matches = bank().search(text, limit=1)
+    matches = bank().search(text[:MAX_QUESTION_CHARS], limit=1)
     if not matches:
         raise GradeInputError(f"no question in the bank matches {text[:80]!r}")
     return matches[0]
@@ -106,11 +123,11 @@ def grade_file(name: str) -> int:
     except OSError as error:
         return fail(f"cannot read {name}: {error.strerror or error}")
     grader = create_grader()
-    bank = lazy_bank()
+    lookup = cached_lookup(lazy_bank())
     failures = 0
     for number, line in with_progress(lines, sys.stderr):
         try:
-            record = grade_record(grader, bank, parse_record(line))
+            record = grade_record(grader, lookup, parse_record(line))
         except GradeInputError as error:
             failures += 1
             record = {"line": number, "error": str(error)}
@@ -142,9 +159,10 @@ def parse_record(line: str) -> dict[str, Any]:
 
 
 def grade_record(
-    grader: EmbeddingGrader, bank: Callable[[], Bank], record: dict[str, Any]
+    grader: EmbeddingGrader, lookup: Callable[[str], Question], record: dict[str, Any]
 ) -> dict[str, Any]:
-    peers = [peer for peer in record.get("peers") or () if isinstance(peer, str)]
+    given = record.get("peers")
+    peers = [peer for peer in given if isinstance(peer, str)] if isinstance(given, list) else []
     reference = record.get("reference")
     question_text = record.get("question") or ""
     if reference and reference.strip():
@@ -153,7 +171,7 @@ def grade_record(
     else:
         if not question_text:
             raise GradeInputError('missing "question" (a bank id or text), and no "reference"')
-        question = find_question(bank, question_text)
+        question = lookup(question_text)
         grade = grader.grade(question, record["answer"], peers)
         question_id = question.id
     return {

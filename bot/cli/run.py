@@ -25,7 +25,7 @@ def _run(args: argparse.Namespace) -> int:
     from bot import app
 
     settings = load_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, settings)
     return run_guarded(lambda: app.run(settings))
 
 

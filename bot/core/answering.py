@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.core.commands import SubmitAnswer
 from bot.core.context import Core
 from bot.core.daily import local_today
@@ -86,14 +88,18 @@ async def _award(
     if post.kind == "daily":
         dates = await store.answers.list_answered_dates(chat.id, member_id)
         bonus = streak_bonus(run_ending_at(dates, post.local_date))
-        await refresh_streak(core, store, chat, member_id)
+        await refresh_streak(core, store, chat, member_id, dates)
     points = base_points(score, difficulty)
     await store.ledger.set_points(chat.id, member_id, post.id, points, bonus, core.now())
     return points + bonus
 
 
-async def refresh_streak(core: Core, store: Store, chat: ChatRecord, member_id: int) -> None:
-    dates = await store.answers.list_answered_dates(chat.id, member_id)
+async def refresh_streak(
+    core: Core, store: Store, chat: ChatRecord, member_id: int, dates: list[date] | None = None
+) -> None:
+    """Recompute the member's streak; `dates` are their answered dates when already read."""
+    if dates is None:
+        dates = await store.answers.list_answered_dates(chat.id, member_id)
     streak = streak_of(dates, local_today(chat, core.now()))
     if streak.last_date is not None:
         await store.streaks.set_streak(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,6 +50,10 @@ class ChatSettings:
     @property
     def minute(self) -> int:
         return int(self.post_time.split(":")[1])
+
+    def post_moment(self, day: date) -> datetime:
+        """When the post of local date `day` is due (an aware datetime in the chat's zone)."""
+        return datetime.combine(day, time(self.hour, self.minute), tzinfo=self.zone)
 
     @property
     def effective_topics(self) -> tuple[str, ...]:

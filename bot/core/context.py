@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,9 +32,15 @@ class Core:
     clock: Clock
     outboxes: dict[str, Outbox] = field(default_factory=dict)
     planner: Planner = field(default_factory=NoPlanner)
+    delivery_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def delivery_lock(self, chat_row_id: int) -> asyncio.Lock:
+        """Deliveries to one chat run one at a time, so two jobs (a late reveal and the next
+        post, a retry) never send the same message twice and messages keep their order."""
+        return self.delivery_locks.setdefault(chat_row_id, asyncio.Lock())
 
     def question(self, question_id: str) -> Question:
         return self.bank.find(question_id) or missing_question(

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.core.chatsettings import ChatSettings
 from bot.core.context import Core, chat_ref, settings_of
 from bot.core.errors import NothingOpen
 from bot.core.replies import Notice, PostQuestion, Reveal, RevealEntry
@@ -41,14 +42,14 @@ async def post_today(core: Core, chat: ChatRecord, query: str = "") -> NewPost:
     now = core.now()
     today = local_today(chat, now)
     chosen = find_chosen(core.bank, query) if query.strip() else None
-    window = timedelta(hours=settings_of(chat).window_hours)
+    closes = closing_time(settings_of(chat), today, now)
     async with core.db.write() as store:
         existing = await store.posts.find_daily_post(chat.id, today)
         if existing is not None and chosen is None:
             return NewPost(existing, False, None)
         question, unseen_left = await _choose(core, store, chat, chosen, today)
         kind = "daily" if existing is None else "extra"
-        post = await store.posts.add_post(chat.id, question.id, kind, today, now, now + window)
+        post = await store.posts.add_post(chat.id, question.id, kind, today, now, closes)
         if post is None:  # Another caller made today's daily post between the two statements.
             again = await store.posts.find_daily_post(chat.id, today)
             if again is None:
@@ -57,10 +58,24 @@ async def post_today(core: Core, chat: ChatRecord, query: str = "") -> NewPost:
     return NewPost(post, True, unseen_left)
 
 
+def closing_time(settings: ChatSettings, today: date, now: datetime) -> datetime:
+    """The end of the answer window of a post made `now`: `window_hours` later, but never after
+    the next day's post, so a late post (a catch-up after downtime, an admin's evening
+    `/daily`) is closed and revealed before the next question arrives."""
+    closes = now + timedelta(hours=settings.window_hours)
+    if settings.paused:
+        return closes
+    return min(closes, settings.post_moment(today + timedelta(days=1)))
+
+
 async def warn_if_running_low(core: Core, chat: ChatRecord, new: NewPost) -> None:
     """Tell the admins when few questions the chat has not had are left."""
     if new.created and new.unseen_left is not None and new.unseen_left < LOW_STOCK:
-        await core.send(chat, Notice("daily.low_stock", {"left": new.unseen_left}, "admins"))
+        if new.unseen_left:
+            notice = Notice("daily.low_stock", {"left": new.unseen_left}, "admins")
+        else:
+            notice = Notice("daily.none_left", {}, "admins")
+        await core.send(chat, notice)
 
 
 async def _choose(
@@ -91,8 +106,21 @@ def post_reply(core: Core, chat: ChatRecord, post: PostRecord) -> PostQuestion:
     )
 
 
+async def deliver_pending(core: Core, chat: ChatRecord) -> bool:
+    """Send what the chat has not received yet, oldest first: the reveals of closed posts,
+    then new posts, and the posts only once every reveal is out, so a question never arrives
+    before the previous answer. True when everything went out."""
+    async with core.delivery_lock(chat.id):
+        return await _send_reveals(core, chat) and await _send_posts(core, chat)
+
+
 async def deliver_posts(core: Core, chat: ChatRecord) -> bool:
     """Send every stored, undelivered post of the chat. True when all went out."""
+    async with core.delivery_lock(chat.id):
+        return await _send_posts(core, chat)
+
+
+async def _send_posts(core: Core, chat: ChatRecord) -> bool:
     async with core.db.read() as store:
         pending = await store.posts.list_undelivered_posts(chat.id)
     for post in pending:
@@ -116,6 +144,11 @@ async def close_due_posts(core: Core, chat: ChatRecord) -> None:
 
 async def deliver_reveals(core: Core, chat: ChatRecord) -> bool:
     """Send every reveal not yet delivered. True when all went out."""
+    async with core.delivery_lock(chat.id):
+        return await _send_reveals(core, chat)
+
+
+async def _send_reveals(core: Core, chat: ChatRecord) -> bool:
     async with core.db.read() as store:
         pending = await store.posts.list_undelivered_reveals(chat.id)
         reveals = [(post, await _reveal(core, store, chat, post)) for post in pending]

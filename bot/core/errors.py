@@ -38,3 +38,15 @@ class BadInput(UserError):
 
 class NothingOpen(UserError):
     key = "error.nothing_open"
+
+
+class StorageFull(UserError):
+    """The database (or its disk) is full: the write was rolled back, nothing changed."""
+
+    key = "error.storage_full"
+
+
+class StorageBusy(UserError):
+    """Another process kept the database locked for too long: nothing changed."""
+
+    key = "error.storage_busy"

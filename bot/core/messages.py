@@ -24,6 +24,10 @@ MESSAGES: dict[str, str] = {
     "error.post_unknown": "I could not find that question post.",
     "error.quiz_unknown": "I could not find that quiz.",
     "error.internal": "Sorry, something went wrong on my side. Please try again later.",
+    "error.storage_full": "I could not save that: my storage is full, so nothing was "
+    "changed. Please tell an admin, and send it again once they have made room.",
+    "error.storage_busy": "I could not save that because my database is busy, so nothing was "
+    "changed. Please send it again in a moment.",
     "question.missing": "(question {question_id} is no longer in the question bank)",
     # Daily posts.
     "daily.posted": "Posted question {question_id}.",
@@ -33,6 +37,9 @@ MESSAGES: dict[str, str] = {
     "I will keep trying.",
     "daily.low_stock": "Only {left} questions this chat has not had are left in its topics and "
     "difficulty range. After that, questions repeat, oldest first. "
+    "Widen the range with /settings topics=all difficulty=1-3.",
+    "daily.none_left": "That was the last question this chat had not had in its topics and "
+    "difficulty range. From now on, questions repeat, oldest first. "
     "Widen the range with /settings topics=all difficulty=1-3.",
     "daily.no_questions": "No questions match this chat's topics and difficulty range. "
     "Change them with /settings topics=all difficulty=1-3.",
@@ -102,7 +109,7 @@ _HELP_ADMIN = (
     "/reveal - close the open question and show the model answer",
     "/skip - withdraw the open question without scoring it",
     "/settings key=value ... - time=HH:MM timezone=Area/City window=HOURS topics=all|a,b "
-    "difficulty=1-3 paused=yes|no channel=ID",
+    "difficulty=1-3 paused=yes|no channel=ID (or /settings pause, /settings resume)",
 )
 
 

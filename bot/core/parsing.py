@@ -19,6 +19,7 @@ _WINDOWS: dict[str, Window] = {
     "all-time": "all",
     "ever": "all",
 }
+_SWITCHES = {"pause": "yes", "resume": "no"}
 _MODES: dict[str, QuizMode] = {
     "choice": "choice",
     "choices": "choice",
@@ -29,9 +30,13 @@ _MODES: dict[str, QuizMode] = {
 
 def parse_settings_args(text: str) -> tuple[tuple[str, str], ...]:
     """`key=value key=value` (or `key:value`) into pairs; a lone word continues the value
-    before it, so `topics=cnn, rnn-and-sequences` works. Empty text gives no pairs."""
+    before it, so `topics=cnn, rnn-and-sequences` works, except `pause` and `resume`, which
+    stand for `paused=yes` and `paused=no`. Empty text gives no pairs."""
     pairs: list[list[str]] = []
     for token in text.split():
+        if token.lower() in _SWITCHES:
+            pairs.append(["paused", _SWITCHES[token.lower()]])
+            continue
         separator = "=" if "=" in token else ":" if ":" in token else None
         if separator is None or token.startswith(separator):
             if not pairs:
@@ -49,7 +54,7 @@ def parse_quiz_args(text: str) -> tuple[str | None, int, QuizMode]:
     count = DEFAULT_QUIZ_COUNT
     mode: QuizMode = "text"
     for token in text.lower().split():
-        if token.isdigit():
+        if token.isdecimal():  # isdigit() also takes "²", which int() refuses
             count = int(token)
         elif token in _MODES:
             mode = _MODES[token]

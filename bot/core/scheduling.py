@@ -11,7 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -27,11 +29,21 @@ log = logging.getLogger(__name__)
 DAILY_MISFIRE_GRACE_S = 3600
 REVEAL_MISFIRE_GRACE_S = 24 * 3600
 RETRY_AFTER_S = 300
+# APScheduler logs every job it adds at info level; with thousands of chats that buries the
+# log. Its warnings and errors still come through.
+_JOB_LOG = logging.getLogger("apscheduler.scheduler.jobs")
+_JOB_LOG.setLevel(logging.WARNING)
 
 
 def daily_trigger(settings: ChatSettings) -> CronTrigger:
     """Fires at the chat's post time, in the chat's timezone, every day."""
-    return CronTrigger(hour=settings.hour, minute=settings.minute, timezone=settings.zone)
+    return _shared_trigger(settings.hour, settings.minute, settings.timezone)
+
+
+@lru_cache(maxsize=4096)
+def _shared_trigger(hour: int, minute: int, timezone: str) -> CronTrigger:
+    # A trigger holds no per-job state: thousands of chats posting at 09:00 share one.
+    return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(timezone))
 
 
 def job_id(kind: str, chat: ChatRef) -> str:
@@ -53,11 +65,12 @@ class StudyScheduler:
 
     async def start(self) -> None:
         """Start APScheduler, rebuild every chat's jobs, then catch up on what was missed."""
-        self._scheduler = AsyncIOScheduler(timezone=UTC)
-        self._scheduler.start()
+        # Jobs added before the start are scheduled in one pass, not one wake-up each.
+        self._scheduler = AsyncIOScheduler(timezone=UTC, logger=_JOB_LOG)
         self.service.attach_planner(self)
         for chat, settings, active in await self.service.list_chats():
             self.chat_changed(chat, settings, active)
+        self._scheduler.start()
         await self.service.start_up()
 
     def shutdown(self) -> None:

@@ -126,7 +126,7 @@ class StudyService:
         record = await self._usable_chat(chat)
         if record is None or settings_of(record).paused:
             return
-        await self._close_and_reveal(record)
+        revealed = await self._close_and_reveal(record)
         try:
             new = await daily.post_today(self.core, record)
         except NotFound as error:
@@ -134,7 +134,8 @@ class StudyService:
                 raise
             await self.core.send(record, Notice(error.key, {}, "admins"))
             return
-        if await daily.deliver_posts(self.core, record):
+        # A reveal that did not go out is retried first; the new post follows it, in order.
+        if revealed and await daily.deliver_pending(self.core, record):
             await daily.warn_if_running_low(self.core, record, new)
 
     async def run_reveal(self, chat: ChatRef) -> None:
@@ -148,8 +149,7 @@ class StudyService:
         """Retry entry point: deliver stored posts and reveals that did not go out."""
         record = await self._usable_chat(chat)
         if record is not None:
-            await daily.deliver_posts(self.core, record)
-            await daily.deliver_reveals(self.core, record)
+            await daily.deliver_pending(self.core, record)
 
     async def advance_quiz(self, session_id: int, index: int) -> None:
         """Scheduler entry point: a group quiz step's time is up."""
@@ -166,7 +166,12 @@ class StudyService:
         deliver anything pending, and replan open reveals and group quiz timers."""
         async with self.core.db.read() as store:
             records = await store.chats.list_chats(active_only=True)
+            pending = await store.posts.list_chats_with_pending_posts()
+        now = self.core.now()
         for record in records:
+            # Most chats have nothing to catch up on: skip them without a query each.
+            if record.id not in pending and not due_today(settings_of(record), now):
+                continue
             try:
                 await self._catch_up(record)
             except Exception:
@@ -174,8 +179,8 @@ class StudyService:
         await quiz.plan_running_groups(self.core)
 
     async def _catch_up(self, record: ChatRecord) -> None:
-        await self._close_and_reveal(record)
-        await daily.deliver_posts(self.core, record)
+        await daily.close_due_posts(self.core, record)
+        await daily.deliver_pending(self.core, record)
         if due_today(settings_of(record), self.core.now()):
             await self.run_daily(chat_ref(record))
         await daily.plan_open_reveals(self.core, record)
@@ -185,9 +190,10 @@ class StudyService:
             record = await store.chats.find_chat(chat.platform, chat.chat_id)
         return record if record is not None and record.active else None
 
-    async def _close_and_reveal(self, record: ChatRecord) -> None:
+    async def _close_and_reveal(self, record: ChatRecord) -> bool:
+        """Close the posts whose window has ended and send their reveals; True when all went."""
         await daily.close_due_posts(self.core, record)
-        await daily.deliver_reveals(self.core, record)
+        return await daily.deliver_reveals(self.core, record)
 
     # Command handlers. Each gets the command and the chat's record.
 
@@ -196,7 +202,7 @@ class StudyService:
         question_id = new.post.question_id
         if not new.created and new.post.delivered_at is not None:
             return [Notice("daily.already_posted", {"question_id": question_id}, "user")]
-        delivered = await daily.deliver_posts(self.core, chat)
+        delivered = await daily.deliver_pending(self.core, chat)
         if delivered:
             await daily.warn_if_running_low(self.core, chat, new)
         key = "daily.posted" if delivered else "daily.delivery_pending"

@@ -1,27 +1,32 @@
 """Leaderboards and member statistics.
 
-Windows follow the asking chat's timezone: "week" starts Monday 00:00 local time, "month" on the
-1st at 00:00 local time, "all" has no start. Ties share a rank (1, 2, 2, 4).
+A chat's windows follow the chat's timezone: "week" starts Monday 00:00 local time, "month" on
+the 1st at 00:00 local time, "all" has no start. The every-chat (global) board counts UTC
+calendar weeks and months. Ties share a rank (1, 2, 2, 4).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
-from bot.core.commands import Scope, ShowLeaderboard, ShowStats, Window
+from bot.core.commands import ShowLeaderboard, ShowStats, Window
 from bot.core.context import Core, settings_of
 from bot.core.daily import local_today
 from bot.core.errors import NotFound
 from bot.core.replies import Leaderboard, LeaderRow, Stats
 from bot.core.scoring import streak_of
 from storage.records import ChatRecord, LedgerTotal
+from storage.scores import Period
+from storage.store import Store
 
 TOP_ROWS = 10
 TOPICS_SHOWN = 2
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def window_start(window: Window, now: datetime, zone: ZoneInfo) -> datetime | None:
@@ -44,27 +49,44 @@ def ranked(totals: Sequence[LedgerTotal]) -> list[LeaderRow]:
 
 
 async def leaderboard(core: Core, chat: ChatRecord, command: ShowLeaderboard) -> Leaderboard:
-    since = window_start(command.window, core.now(), settings_of(chat).zone)
-    rows = await _rows(core, chat, command.scope, since)
-    top = tuple(row for row in rows if row.rank <= TOP_ROWS)
-    me = next((row for row in rows if row.user_id == command.user.user_id), None)
-    if me is None:
-        better = sum(1 for row in rows if row.points > 0)
-        me = LeaderRow(better + 1, command.user.user_id, command.user.name, 0, 0)
-    return Leaderboard(
-        scope=command.scope,
-        window=command.window,
-        rows=top,
-        me=None if me in top else me,
-    )
-
-
-async def _rows(
-    core: Core, chat: ChatRecord, scope: Scope, since: datetime | None
-) -> list[LeaderRow]:
+    board = _board(chat, command, core.now())
+    # Only the top places and the asking member's own row are read: a board over a busy
+    # chat or every chat stays as cheap as a small one.
     async with core.db.read() as store:
-        totals = await store.ledger.list_totals(chat.id if scope == "chat" else None, since)
-    return ranked(totals)
+        leaders = await store.ledger.list_leaders(board.chat, board.since, TOP_ROWS, board.period)
+        top = tuple(row for row in ranked(leaders) if row.rank <= TOP_ROWS)
+        if any(row.user_id == command.user.user_id for row in top):
+            me = None
+        else:
+            me = await _my_row(store, board, command)
+    return Leaderboard(scope=command.scope, window=command.window, rows=top, me=me)
+
+
+@dataclass(frozen=True, slots=True)
+class _Board:
+    chat: int | None
+    since: datetime | None
+    period: Period | None
+
+
+def _board(chat: ChatRecord, command: ShowLeaderboard, now: datetime) -> _Board:
+    """A chat's board follows the chat's timezone; the every-chat board, whose members live in
+    every timezone, counts UTC calendar weeks and months."""
+    if command.scope == "chat":
+        return _Board(chat.id, window_start(command.window, now, settings_of(chat).zone), None)
+    period: Period | None = None if command.window == "all" else command.window
+    return _Board(None, window_start(command.window, now, UTC_ZONE), period)
+
+
+async def _my_row(store: Store, board: _Board, command: ShowLeaderboard) -> LeaderRow:
+    """The asking member's place: one more than the members with more points."""
+    member = await store.members.find_member(command.user.platform, command.user.user_id)
+    mine = None
+    if member is not None:
+        mine = await store.ledger.find_total(board.chat, board.since, member.id, board.period)
+    points, answers = (mine.points, mine.answers) if mine else (0, 0)
+    ahead = await store.ledger.count_ahead(board.chat, board.since, points, board.period)
+    return LeaderRow(ahead + 1, command.user.user_id, command.user.name, points, answers)
 
 
 async def stats(core: Core, chat: ChatRecord, command: ShowStats) -> Stats:

@@ -47,6 +47,10 @@ class StaticEmbedder:
         ids = self._tokenizer.encode(text, add_special_tokens=False).ids[:MAX_TOKENS]
         return [token for token in ids if token != self._unk]
 
+    def is_word(self, word: str) -> bool:
+        """The word is one whole entry of the vocabulary (a common word, spelt right)."""
+        return self._tokenizer.token_to_id(word) is not None
+
     def token_count(self, word: str) -> int:
         """How many vocabulary pieces a word splits into (1 for a known whole word)."""
         return len(self._tokenizer.encode(word, add_special_tokens=False).ids)

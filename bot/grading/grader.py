@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from bot.core.grading import Grade, Verdict
 from bot.grading import guards
+from bot.grading.alignment import WordSet, align, novelty
 from bot.grading.embedder import StaticEmbedder
 from bot.grading.keypoints import (
     PointMatcher,
@@ -21,17 +22,18 @@ from bot.grading.keypoints import (
     matcher_for,
 )
 from bot.grading.scoring import Features, combine
-from bot.grading.text import sentences, words
+from bot.grading.spelling import Speller
+from bot.grading.text import content_stems, sentences, words
 from content.model import KeyPoint, Question
 
 MAX_ANSWER_CHARS = 4000
 MAX_PEER_CHARS = 4000
+MAX_PROMPT_CHARS = 2000
+MAX_REFERENCE_CHARS = 16000
 CHUNK_WORDS = 40
 MAX_CACHED_REFERENCES = 4096
 # A key point the question itself names is covered by merely echoing the question.
 PROMPT_POINT_WEIGHT = 0.25
-
-WordVectors = tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,11 @@ class Reference:
     matchers: tuple[PointMatcher, ...]
     point_weights: tuple[float, ...]
     known_words: frozenset[str]
-    words: tuple[WordVectors, ...]
+    reference_stems: frozenset[str]
+    shortest_reference: int
+    prompt_words: WordSet
+    words: tuple[WordSet, ...]
+    speller: Speller
     derived: bool
 
 
@@ -82,6 +88,7 @@ class EmbeddingGrader:
         self, prompt: str, reference_text: str, answer: str, peers: Sequence[str] = ()
     ) -> Grade:
         """Grade against a reference answer that is not in the bank; key points are derived."""
+        prompt, reference_text = prompt[:MAX_PROMPT_CHARS], reference_text[:MAX_REFERENCE_CHARS]
         digest = hashlib.sha1(f"{prompt}\0{reference_text}".encode()).hexdigest()
         reference = self._cached(
             f"text:{digest}", lambda: self._prepare_text(prompt, reference_text)
@@ -101,12 +108,15 @@ class EmbeddingGrader:
         return reference
 
     def _prepare_text(self, prompt: str, reference_text: str) -> Reference:
-        centre = self._embedder.embed(reference_text[: MAX_ANSWER_CHARS * 4])
+        text = reference_text[:MAX_REFERENCE_CHARS]
+        centre = self._embedder.embed(text)
 
-        def centrality(word: str) -> float:
-            return float(self._embedder.embed(word) @ centre)
+        def importance(term: str) -> float:
+            """Rare words (long raw vectors) central to the reference rank first."""
+            vectors, norms = self._embedder.word_vectors(term)
+            return float(np.max(norms * (vectors @ centre))) if len(norms) else 0.0
 
-        points = derive_points(reference_text, prompt, centrality)
+        points = derive_points(text, prompt, importance)
         return self._prepare(prompt, (reference_text,), points, derived=True)
 
     def _prepare(
@@ -116,10 +126,11 @@ class EmbeddingGrader:
         points: Sequence[KeyPoint],
         derived: bool = False,
     ) -> Reference:
-        texts = [text[: MAX_ANSWER_CHARS * 4] for text in answers if text.strip()] or [prompt]
+        texts = [text[:MAX_REFERENCE_CHARS] for text in answers if text.strip()] or [prompt]
         chunks = [piece for text in texts for piece in chunk(text)] or texts
         matchers = tuple(matcher_for(point) for point in points)
         prompt_vocabulary = answer_vocabulary(prompt)
+        prompt_words = self._word_set(prompt)
         return Reference(
             prompt=prompt,
             answer_vectors=self._embedder.embed_many(texts),
@@ -130,10 +141,17 @@ class EmbeddingGrader:
                 PROMPT_POINT_WEIGHT if matcher.found_in(prompt_vocabulary) else 1.0
                 for matcher in matchers
             ),
-            words=tuple(self._embedder.word_vectors(text) for text in texts),
+            prompt_words=prompt_words,
+            words=tuple(novelty(self._word_set(text), prompt_words) for text in texts),
+            speller=Speller(words(" ".join([prompt, *texts])), self._embedder.is_word),
             known_words=frozenset(words(" ".join([prompt, *texts]))),
+            reference_stems=frozenset(content_stems(" ".join(texts))),
+            shortest_reference=min(len(words(text)) for text in texts),
             derived=derived,
         )
+
+    def _word_set(self, text: str) -> WordSet:
+        return WordSet(*self._embedder.word_vectors(text))
 
     def _grade(self, reference: Reference, answer: str, peers: Sequence[str]) -> Grade:
         truncated = len(answer) > MAX_ANSWER_CHARS
@@ -156,28 +174,31 @@ class EmbeddingGrader:
             return ["injection"]
         if guards.foreign_script(text):
             return ["unreadable"]
-        if guards.too_short(answer_words, text):
+        if guards.too_short(answer_words, text, reference.shortest_reference):
             return ["too_short"]
         if guards.unreadable(answer_words, self._embedder.token_count, reference.known_words):
             return ["unreadable"]
         flags: list[str] = []
         if peers and guards.copied(text, [peer[:MAX_PEER_CHARS] for peer in peers]):
             flags.append("copy")
-        if guards.echo(text, reference.prompt):
+        if guards.echo(text, reference.prompt, reference.reference_stems):
             flags.append("echo")
         if guards.keywords(text, answer_words):
             flags.append("keywords")
         return flags
 
-    def _features(self, reference: Reference, text: str, found: list[bool]) -> Features:
+    def _features(self, reference: Reference, answer: str, found: list[bool]) -> Features:
+        text = reference.speller.correct(answer)
         vector = self._embedder.embed(text)
-        recall = word_recall(self._embedder.word_vectors(text), reference.words)
+        answer_words = novelty(self._word_set(text), reference.prompt_words)
+        recall, precision = align(answer_words, reference.words)
         weights = reference.point_weights
         return Features(
             whole=float(np.max(reference.answer_vectors @ vector)),
             part=float(np.max(reference.chunk_vectors @ vector)),
             prompt=float(reference.prompt_vector @ vector),
             recall=recall,
+            precision=precision,
             coverage=(
                 sum(w for w, hit in zip(weights, found, strict=True) if hit) / sum(weights)
                 if found
@@ -208,28 +229,6 @@ class EmbeddingGrader:
             hint=hint_for(score, worth_naming, flags),
             flags=tuple(flags),
         )
-
-
-def word_recall(answer: WordVectors, references: Sequence[WordVectors]) -> float:
-    """Soft recall of the best-matching reference's words.
-
-    Each reference word is credited with its closest answer word's cosine, weighted by the
-    word's importance; the reference is the one with the best balance of recall and precision,
-    so a long reference does not win just by containing every word."""
-    vectors, answer_weights = answer
-    if not len(vectors):
-        return 0.0
-    best_balance, best_recall = -1.0, 0.0
-    for reference_vectors, weights in references:
-        if not len(reference_vectors):
-            continue
-        similarity = np.clip(vectors @ reference_vectors.T, 0.0, 1.0)
-        recall = float(similarity.max(axis=0) @ weights / weights.sum())
-        precision = float(similarity.max(axis=1) @ answer_weights / answer_weights.sum())
-        balance = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if balance > best_balance:
-            best_balance, best_recall = balance, recall
-    return best_recall
 
 
 def hint_for(score: int, missed: Sequence[str], flags: Sequence[str]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from bot.grading.text import STOPWORDS, content_stems, normalise, stem, words
 
@@ -34,10 +35,14 @@ HINTS: dict[str, str] = {
 }
 
 _INJECTION = re.compile(
-    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your|all)\b"
+    r"ignore (?:all |any |the |your )?(?:previous |prior |above |earlier )?"
+    r"(?:instructions|prompts?|rules|rubric|reference|guidelines)\b"
     r"|disregard (?:all |any |the )?(?:previous|prior|above|instructions|rules)"
-    r"|(?:give|award|assign|grade|score|rate|mark)\b[^.\n]{0,30}\b(?:100|full marks|full score"
-    r"|perfect|maximum|max score|top score|as correct)"
+    # "rate" or "score" alone is everyday physics ("a rate of 100 m/s"): only when aimed at
+    # the answer; "a perfect fit" is not a request for marks.
+    r"|(?:give|award|assign|(?:grade|score|rate|mark)\s+(?:this|my|the|it|me|us)\b)"
+    r"[^.\n]{0,30}\b(?:100|full marks|as correct"
+    r"|(?:full|perfect|maximum|max|top|highest)\s+(?:score|marks?|grade|points|credit))"
     r"|(?:system|developer) prompt|you are (?:now )?an? (?:ai|grader|assistant|language model)"
     r"|new instructions|jailbreak|\bscore\s*[:=]\s*100\b|100\s*/\s*100|\bas an ai\b",
 )
@@ -52,6 +57,8 @@ _NON_ENGLISH_STOPWORDS_TEXT = """
     het een niet van zijn il gli della che sono di da nel"""
 _NON_ENGLISH_STOPWORDS = frozenset(_NON_ENGLISH_STOPWORDS_TEXT.split())
 MIN_WORDS = 3
+# An answer under MIN_WORDS words is too short when the reference is this many times longer.
+SHORT_RATIO = 10
 # The glue of a sentence; a list of terms has none of it.
 _FUNCTION_WORDS_TEXT = """
     the a an of to in on by for with is are was were be been it its that this these those
@@ -65,8 +72,14 @@ def injection(answer: str) -> bool:
     return bool(_INJECTION.search(normalise(answer)))
 
 
-def too_short(answer_words: Sequence[str], answer: str) -> bool:
-    if len(answer_words) < MIN_WORDS:
+def too_short(answer_words: Sequence[str], answer: str, reference_words: int = 0) -> bool:
+    """Nothing to grade: "idk", "?", or a word or two where the reference needs many.
+
+    Against a one-line reference a two-word answer ("it boils") can be complete, so the
+    length rule is relative to the shortest reference answer."""
+    if not any(word not in STOPWORDS for word in answer_words):
+        return True
+    if len(answer_words) < MIN_WORDS and len(answer_words) * SHORT_RATIO < reference_words:
         return True
     return len(answer_words) <= 6 and bool(_DONT_KNOW.match(normalise(answer).strip()))
 
@@ -119,13 +132,17 @@ def keywords(answer: str, answer_words: Sequence[str]) -> bool:
     return len(answer_words) >= 10 and glue / len(answer_words) < 0.06
 
 
-def echo(answer: str, prompt: str) -> bool:
-    """The answer restates the question and adds (almost) nothing of its own."""
+def echo(answer: str, prompt: str, reference_stems: frozenset[str] = frozenset()) -> bool:
+    """The answer restates the question and adds (almost) nothing of its own.
+
+    A new word that the reference also uses is substance, however short the answer."""
     answer_stems = content_stems(answer)
     if not answer_stems:
         return False
     prompt_stems = set(content_stems(prompt))
     novel = {word for word in answer_stems if word not in prompt_stems}
+    if novel & reference_stems:
+        return False
     shared = sum(word in prompt_stems for word in answer_stems) / len(answer_stems)
     return (shared >= 0.6 and len(novel) <= 1) or (shared >= 0.75 and len(novel) <= 2)
 
@@ -136,14 +153,33 @@ COPY_WORDS = 200
 
 def copied(answer: str, peers: Sequence[str]) -> bool:
     """The answer's words, in order, largely match one peer's answer (small edits allowed)."""
-    mine = [stem(word) for word in words(answer)[:COPY_WORDS]]
+    mine, mine_set = _copy_stems(answer)
     if not mine:
         return False
     for peer in peers:
-        theirs = [stem(word) for word in words(peer)[:COPY_WORDS]]
-        if not theirs:
+        theirs, theirs_set = _copy_stems(peer)
+        if not theirs or not _could_match(mine, mine_set, theirs, theirs_set):
             continue
         matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
         if matcher.quick_ratio() >= COPY_SIMILARITY and matcher.ratio() >= COPY_SIMILARITY:
             return True
     return False
+
+
+@lru_cache(maxsize=8192)
+def _copy_stems(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """An answer's first stems, worked out once: the same peers are compared with every answer
+    to their post."""
+    stems = tuple(stem(word) for word in words(text)[:COPY_WORDS])
+    return stems, frozenset(stems)
+
+
+def _could_match(
+    mine: Sequence[str], mine_set: frozenset[str], theirs: Sequence[str], theirs_set: frozenset[str]
+) -> bool:
+    """An upper bound of `quick_ratio` from set sizes alone (no false rejections): the shared
+    words, plus at most every repeat of a word, cannot reach the similarity needed."""
+    shared = len(mine_set & theirs_set)
+    repeats = min(len(mine) - len(mine_set), len(theirs) - len(theirs_set))
+    # The small slack keeps float rounding at the boundary from rejecting a real match.
+    return 2 * (shared + repeats) + 1e-9 >= COPY_SIMILARITY * (len(mine) + len(theirs))

@@ -7,14 +7,16 @@ tried joined (so "self attention" matches "self-attention").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from bot.grading.text import STOPWORDS, Vocabulary, content_stems, stem, words
+from bot.grading.text import STOPWORDS, Vocabulary, content_stems, normalise, stem, words
 from content.model import KeyPoint
 
 MAX_DERIVED_POINTS = 6
+MAX_DERIVED_WORDS = 8
 # How many extra words may sit between the words of a multi-word key point.
 PHRASE_SLACK = 3
 # Words too generic to name as a missed point, whatever the reference.
@@ -24,7 +26,8 @@ GENERIC_TEXT = """
     involves process technique techniques method methods approach type types example examples
     known called term terms prevent encourages forcing relying means mean given certain
     compute computes computed number numbers case cases part parts small large smaller larger
-    good better best high higher low lower new first second also"""
+    good better best high higher low lower new first second also take takes taken give gives
+    require requires every always never without whether whereas another same"""
 GENERIC = frozenset(GENERIC_TEXT.split())
 
 
@@ -85,25 +88,57 @@ def coverage(matchers: Sequence[PointMatcher], vocabulary: Vocabulary) -> list[b
 def derive_points(
     reference: str, prompt: str, importance: Callable[[str], float] | None = None
 ) -> tuple[KeyPoint, ...]:
-    """Key points for a reference outside the bank: its most distinctive content words.
+    """Key points for a reference outside the bank: its most distinctive terms.
 
     Words the question already uses are left out, since repeating them shows nothing;
-    `importance` ranks the rest (rarer words first), and the chosen ones keep text order."""
+    `importance` ranks the rest (by default, longer words first). Chosen words that stand
+    next to each other in the reference become one term ("carbon dioxide", "call stack"), so
+    the feedback names things rather than loose words; terms keep text order."""
     prompt_stems = set(content_stems(prompt))
-    chosen: dict[str, str] = {}
-    for word in words(reference):
-        if word in STOPWORDS or word in GENERIC or len(word) < 4 or word.isdigit():
-            continue
-        key = stem(word)
-        if key not in prompt_stems and key not in chosen:
-            chosen[key] = word
-    limit = max(2, min(MAX_DERIVED_POINTS, len(chosen) // 2))
-    candidates = list(chosen.values())
-    if importance is not None:
-        ranked = sorted(candidates, key=importance, reverse=True)[:limit]
-        kept = set(ranked)
-        return tuple(KeyPoint(word) for word in candidates if word in kept)
-    return tuple(KeyPoint(word) for word in candidates[:limit])
+    runs = [[word for word in run if stem(word) not in prompt_stems] for run in _runs(reference)]
+    first_forms = {stem(word): word for run in reversed(runs) for word in reversed(run)}
+    candidates = list(first_forms.values())
+    limit = max(2, min(MAX_DERIVED_WORDS, (len(candidates) + 1) // 2))
+    rank = importance or len
+    chosen = {stem(word) for word in sorted(candidates, key=rank, reverse=True)[:limit]}
+    terms: dict[tuple[str, ...], str] = {}
+    for run in runs:
+        term: list[str] = []
+        for word in [*run, ""]:
+            if stem(word) in chosen and len(term) < 2:
+                term.append(word)
+                continue
+            _add_term(terms, term)
+            term = [word] if stem(word) in chosen else []
+    return tuple(KeyPoint(text) for text in list(terms.values())[:MAX_DERIVED_POINTS])
+
+
+def _add_term(terms: dict[tuple[str, ...], str], term: list[str]) -> None:
+    """Keep a term unless one already kept says the same (a single word it contains)."""
+    key = tuple(stem(word) for word in term)
+    if not key or any(set(key) <= set(other) for other in terms):
+        return
+    for other in [other for other in terms if set(other) < set(key)]:
+        del terms[other]
+    terms[key] = " ".join(term)
+
+
+def _runs(text: str) -> list[list[str]]:
+    """Runs of content words, split at function words and punctuation."""
+    runs: list[list[str]] = []
+    for clause in re.split(r"[^\w\s'-]+", normalise(text)):
+        run: list[str] = []
+        for word in [*words(clause), ""]:
+            if word and _is_term_word(word):
+                run.append(word)
+            elif run:
+                runs.append(run)
+                run = []
+    return runs
+
+
+def _is_term_word(word: str) -> bool:
+    return word not in STOPWORDS and word not in GENERIC and len(word) >= 3 and not word.isdigit()
 
 
 def weighted_share(flags: Iterable[bool]) -> float:

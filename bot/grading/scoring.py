@@ -1,17 +1,22 @@
 """The score formula: semantic similarity blended with key-point coverage.
 
-Four signals, each calibrated to 0..1 between what an off-topic answer and an excellent one
+Five signals, each calibrated to 0..1 between what an off-topic answer and an excellent one
 typically reach:
 
-- `align`: soft recall of the best reference's words (each reference word credited with its
-  most similar answer word, weighted by importance): how much of the reference is said;
+- `align`: soft recall of the best reference's words, weighted by importance and by how much
+  each adds to the question (see `alignment.py`): how much of the answer's substance is said;
 - `sentence`: cosine of the whole answer to the best reference (or its best chunk);
 - `focus`: how much closer the answer is to the reference than to the question itself, which
   tells an answer that only talks around the question's topic from one that answers it;
-- `points`: the share of key points named.
+- `points`: the share of curated key points named (bank questions only: key points derived
+  from a bare reference text are its salient words, already counted by `align`, so they are
+  reported as feedback but not scored again);
+- `precision`: how much of what the answer adds is in the reference; a small weight, since a
+  correct answer may say more than the reference does.
 
-The weights and calibration ranges were fitted once on the training split of the labelled set
-(`bench/data/grading_eval.jsonl`, split "tune") and are the same for every question.
+The weights and calibration ranges were fitted once, on the "tune" splits of both labelled
+sets (`bench/data/grading_eval.jsonl`, bank questions; `bench/data/general_eval.jsonl`, other
+subjects graded against one reference text), and are the same for every question.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ class Features:
     part: float
     prompt: float
     recall: float
+    precision: float
     coverage: float | None
     derived: bool
 
@@ -35,20 +41,19 @@ class Weights:
     sentence: float
     focus: float
     points: float
+    precision: float
 
 
-RECALL_RANGE = (0.20, 0.60)
+RECALL_RANGE = (0.02, 0.40)
 SENTENCE_RANGE = (0.35, 0.80)
 FOCUS_RANGE = (-0.05, 0.25)
+PRECISION_RANGE = (0.10, 0.60)
 PART_DISCOUNT = 0.04
 # Naming half the key points already counts as full coverage: curated lists are generous.
 FULL_COVERAGE = 0.5
-BANK_WEIGHTS = Weights(align=0.35, sentence=0.10, focus=0.20, points=0.35)
-# Key points derived from a bare reference text are only its salient words: trust them less.
-DERIVED_WEIGHTS = Weights(align=0.55, sentence=0.10, focus=0.20, points=0.15)
-NO_POINTS_WEIGHTS = Weights(align=0.60, sentence=0.15, focus=0.25, points=0.0)
+WEIGHTS = Weights(align=0.70, sentence=0.30, focus=0.10, points=0.35, precision=0.05)
 # Blend values an excellent answer typically reaches, and an answer with nothing right.
-RAW_RANGE = (0.0, 0.95)
+RAW_RANGE = (0.0, 0.90)
 
 
 def calibrate(value: float, bounds: tuple[float, float]) -> float:
@@ -57,16 +62,16 @@ def calibrate(value: float, bounds: tuple[float, float]) -> float:
 
 
 def combine(features: Features) -> int:
-    if features.coverage is None:
-        weights, points = NO_POINTS_WEIGHTS, 0.0
-    else:
-        weights = DERIVED_WEIGHTS if features.derived else BANK_WEIGHTS
-        points = min(1.0, features.coverage / FULL_COVERAGE)
+    curated = features.coverage is not None and not features.derived
+    points = min(1.0, (features.coverage or 0.0) / FULL_COVERAGE) if curated else 0.0
+    points_weight = WEIGHTS.points if curated else 0.0
+    sentence = max(features.whole, features.part - PART_DISCOUNT)
     raw = (
-        weights.align * calibrate(features.recall, RECALL_RANGE)
-        + weights.sentence
-        * calibrate(max(features.whole, features.part - PART_DISCOUNT), SENTENCE_RANGE)
-        + weights.focus * calibrate(features.whole - features.prompt, FOCUS_RANGE)
-        + weights.points * points
+        WEIGHTS.align * calibrate(features.recall, RECALL_RANGE)
+        + WEIGHTS.sentence * calibrate(sentence, SENTENCE_RANGE)
+        + WEIGHTS.focus * calibrate(features.whole - features.prompt, FOCUS_RANGE)
+        + WEIGHTS.precision * calibrate(features.precision, PRECISION_RANGE)
+        + points_weight * points
     )
-    return round(100 * calibrate(raw, RAW_RANGE))
+    total = WEIGHTS.align + WEIGHTS.sentence + WEIGHTS.focus + WEIGHTS.precision + points_weight
+    return round(100 * calibrate(raw / total, RAW_RANGE))

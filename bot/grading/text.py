@@ -58,6 +58,8 @@ _SUFFIXES = (
 
 def normalise(text: str) -> str:
     """Lower-case, fold accents and compatibility characters, unify dashes and quotes."""
+    if text.isascii():  # Nothing to fold: the common case, and far cheaper.
+        return text.lower()
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(char for char in folded if not unicodedata.combining(char))
     folded = folded.replace("\u2019", "'").replace("\u2013", "-").replace("\u2014", "-")
@@ -102,9 +104,14 @@ def typo_budget(word: str) -> int:
     return 1 if len(word) >= 5 else 0
 
 
+# The same word pairs come up answer after answer; the answer is a pure function of them.
+@lru_cache(maxsize=65536)
 def within_edits(left: str, right: str, budget: int) -> bool:
     """Bounded Levenshtein distance check; gives up early once the budget is exceeded."""
     if abs(len(left) - len(right)) > budget:
+        return False
+    # One edit changes the set of letters used by at most two: a cheap rejection first.
+    if len(set(left) ^ set(right)) > 2 * budget:
         return False
     previous = list(range(len(right) + 1))
     for i, left_char in enumerate(left, 1):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from content.bank import Bank, load_bank
-from content.build import SOURCES_DIR, BuildResult, build
+from content.build import SOURCES_DIR, BuildResult, build, render_decks
 from content.parsing import ParseResult, parse_document
 
 SOURCE_FILES = {path.name[:3]: path for path in sorted(SOURCES_DIR.iterdir())}
@@ -19,6 +19,12 @@ def bank() -> Bank:
 @pytest.fixture(scope="session")
 def fresh_build() -> BuildResult:
     return build()
+
+
+@pytest.fixture(scope="session")
+def fresh_decks(fresh_build: BuildResult) -> dict[str, str]:
+    """File name → YAML text of the decks a fresh build renders."""
+    return render_decks(fresh_build.questions)
 
 
 @pytest.fixture(scope="session")

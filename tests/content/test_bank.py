@@ -8,8 +8,8 @@ import pytest
 
 from content.bank import Bank, DeckError, load_bank
 from content.build import BuildResult, source_key
-from content.keypoints import mentioned_anywhere
-from content.model import TOPICS
+from content.keypoints import mentioned_anywhere, mentions
+from content.model import TOPICS, KeyPoint
 from content.overrides import load_overrides
 from content.validate import ID_PATTERN
 from tests.content.conftest import write
@@ -21,6 +21,27 @@ def test_every_question_has_three_to_eight_mentioned_key_points(bank: Bank) -> N
         for point in question.key_points:
             assert 1 <= len(point.text.split()) <= 5, (question.id, point.text)
             assert mentioned_anywhere(question.answers, point), (question.id, point.text)
+
+
+def test_no_key_point_is_given_away_by_its_prompt(bank: Bank) -> None:
+    """A key point (or alias) the prompt already says is credit for repeating the question."""
+    echoes = [
+        (question.id, form)
+        for question in bank.questions
+        for point in question.key_points
+        for form in point.forms
+        if mentions(question.prompt, KeyPoint(form))
+    ]
+    assert echoes == []
+
+
+def test_key_point_forms_are_whole_phrases(bank: Bank) -> None:
+    """`max(0` and `x)` are what an unquoted comma in `[max(0, x), ...]` leaves behind."""
+    for question in bank.questions:
+        for point in question.key_points:
+            for form in point.forms:
+                assert form.count("(") == form.count(")"), (question.id, form)
+                assert len(form.strip()) >= 2, (question.id, form)
 
 
 def test_records_are_complete(bank: Bank) -> None:

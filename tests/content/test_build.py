@@ -8,7 +8,15 @@ import pytest
 import yaml
 
 from content.bank import DeckError
-from content.build import MERGES_PATH, BuildResult, build, render_merges, write_build
+from content.build import (
+    MERGES_PATH,
+    BuildResult,
+    build,
+    check_rendered,
+    render_decks,
+    render_merges,
+    write_build,
+)
 from content.decks import DECKS_DIR
 from content.merging import similarity
 from content.overrides import (
@@ -25,18 +33,22 @@ def _tree(directory: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(directory.glob("*.yaml"))}
 
 
-def test_committed_decks_equal_a_fresh_build(tmp_path: Path, fresh_build: BuildResult) -> None:
-    write_build(fresh_build, tmp_path / "decks", tmp_path / "merges.yaml")
-    assert _tree(tmp_path / "decks") == _tree(DECKS_DIR)
-    assert (tmp_path / "merges.yaml").read_bytes() == MERGES_PATH.read_bytes()
+def test_committed_decks_equal_a_fresh_build(
+    fresh_build: BuildResult, fresh_decks: dict[str, str]
+) -> None:
+    committed = {path.name: path.read_bytes() for path in sorted(DECKS_DIR.glob("*.yaml"))}
+    assert committed == {name: text.encode("utf-8") for name, text in fresh_decks.items()}
+    assert render_merges(fresh_build.decisions).encode("utf-8") == MERGES_PATH.read_bytes()
+    assert check_rendered(fresh_decks) == []
 
 
-def test_two_builds_are_byte_identical_and_keep_ids(tmp_path: Path) -> None:
-    first, second = build(), build()
-    write_build(first, tmp_path / "a", tmp_path / "a.yaml")
-    write_build(second, tmp_path / "b", tmp_path / "b.yaml")
-    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
-    assert [q.id for q in first.questions] == [q.id for q in second.questions]
+def test_two_builds_are_byte_identical_and_keep_ids(
+    fresh_build: BuildResult, fresh_decks: dict[str, str]
+) -> None:
+    second = build()
+    assert [q.id for q in second.questions] == [q.id for q in fresh_build.questions]
+    assert render_decks(second.questions) == fresh_decks
+    assert render_merges(second.decisions) == render_merges(fresh_build.decisions)
 
 
 def test_corrected_prompt_keeps_its_id() -> None:
@@ -108,4 +120,48 @@ def test_build_refuses_to_write_decks_that_fail_check(tmp_path: Path) -> None:
 def test_overrides_with_a_duplicate_id_are_rejected(tmp_path: Path) -> None:
     path = write(tmp_path / "overrides.yaml", "questions:\n  dropout: {}\n  dropout: {}\n")
     with pytest.raises(OverridesError, match="line 3: duplicate key 'dropout'"):
+        load_overrides(path)
+
+
+def test_the_curated_build_has_no_warnings(fresh_build: BuildResult) -> None:
+    """Every id pinned, every curated id and merge key known, every answer fix still applies."""
+    assert fresh_build.warnings == []
+
+
+def test_answer_fixes_correct_the_text_and_stale_ones_are_reported(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources / "010_a.md", "## 1. What is tanh?\n\ntanh(z)=(e**z-e**-z/e**z+e**-z).\n")
+    fixes = (("(e**z-e**-z/e**z+e**-z)", "(e**z-e**-z)/(e**z+e**-z)"), ("no such text", "x"))
+    curated = Overrides(
+        ids={"010:1": "tanh"}, questions={"tanh": QuestionOverride(answer_fixes=fixes)}
+    )
+    result = build(sources, curated)
+    assert result.questions[0].answers == ("tanh(z)=(e**z-e**-z)/(e**z+e**-z).",)
+    assert result.warnings == [
+        "overrides.yaml questions.tanh.answer_fixes: no answer contains 'no such text'"
+    ]
+
+
+def test_malformed_answer_fixes_are_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path / "overrides.yaml", "questions:\n  tanh:\n    answer_fixes: [a, b]\n")
+    with pytest.raises(OverridesError, match="answer_fixes is a list of"):
+        load_overrides(path)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("topic: cooking", "questions.dropout: unknown topic 'cooking'; topics: fundamentals"),
+        ("difficulty: 7", "questions.dropout: difficulty must be 1 to 3, not 7"),
+        ("difficulty: true", "questions.dropout: difficulty must be 1 to 3, not True"),
+        ('prompt: ""', "questions.dropout: prompt must be non-empty text"),
+        ("colour: red", "questions.dropout: unknown fields \\['colour'\\]"),
+    ],
+)
+def test_bad_question_overrides_are_rejected_with_their_place(
+    tmp_path: Path, entry: str, message: str
+) -> None:
+    path = write(tmp_path / "overrides.yaml", f"questions:\n  dropout:\n    {entry}\n")
+    with pytest.raises(OverridesError, match=message):
         load_overrides(path)

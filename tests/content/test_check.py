@@ -36,6 +36,19 @@ questions:
     key_points:
       - text: dropout
         synonyms: [drop-out]
+  - id: relu
+    topic: activations
+    difficulty: 1
+    difficulty: 2
+    prompt: What is ReLU?
+    answers:
+      - ReLU is max(0, x), cheap to compute, and avoids saturation for positive inputs.
+    key_points:
+      - [max(0, x), cheap to compute]
+      - text: rectifier
+        aliases: [max(0, x)]
+      - text: saturation
+      - text: positive inputs
 """
 
 # (line, message fragment) for every fault planted above.
@@ -54,6 +67,10 @@ EXPECTED = [
     (22, "difficulty must be 1 to 3, not one"),
     (24, "1 key points; a question needs 3 to 8"),
     (26, "unknown key point field 'synonyms'"),
+    (30, "duplicate field 'difficulty'"),
+    (35, "a key point is text or a mapping with 'text' and 'aliases'"),
+    (36, "key point form 'max(0' has unbalanced brackets"),
+    (36, "key point form 'x)' has unbalanced brackets"),
 ]
 
 
@@ -132,3 +149,19 @@ def test_check_of_a_missing_path_is_a_friendly_error(
 ) -> None:
     assert main(["content", "check", str(tmp_path / "nope.yaml")]) == 1
     assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_check_of_a_directory_without_decks_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "notes.txt", "not a deck")
+    assert main(["content", "check", str(tmp_path)]) == 1
+    assert f"no deck files (*.yaml) in {tmp_path}" in capsys.readouterr().err
+
+
+def test_error_summary_counts_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deck = write(tmp_path / "one.yaml", "questions: 7\n")
+    assert main(["content", "check", str(deck)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [f"{deck}:1: 'questions' must be a list"]
+    assert "1 error in 1 deck file" in captured.err

@@ -75,8 +75,14 @@ def _fenced_blocks(text: str) -> list[str]:
     return re.findall(r"^[ \t]*```python\n.*?^[ \t]*```$", text, re.MULTILINE | re.DOTALL)
 
 
-def test_fenced_code_blocks_survive_byte_for_byte(bank: Bank) -> None:
-    source_blocks = _fenced_blocks(source_text("004"))
+def _without_trailing_spaces(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.split("\n"))
+
+
+def test_fenced_code_blocks_survive_whole(bank: Bank) -> None:
+    """Every code block of the long-answer document is in the bank, line for line (only
+    trailing whitespace, invisible in code, is dropped)."""
+    source_blocks = [_without_trailing_spaces(b) for b in _fenced_blocks(source_text("004"))]
     assert len(source_blocks) >= 10
     bank_text = "\n".join(answer for q in bank.questions for answer in q.answers)
     missing = [block[:60] for block in source_blocks if block not in bank_text]
@@ -89,3 +95,42 @@ def test_plain_text_table_is_fenced_for_chat(bank: Bank) -> None:
     table_answer = next(answer for answer in question.answers if "criteria" in answer)
     assert "```\ncriteria" in table_answer
     assert "|  Entire dataset   |" in table_answer
+
+
+def test_code_keeps_its_blank_lines_and_indentation() -> None:
+    code = "```python\ndef f():\n    return 1   \n    \n\n\ndef g():\n    pass\n```"
+    cleaned = clean_answer(f"Intro:\n{code}\nAfter.\n\n\n\nMore.").text
+    kept = "```python\ndef f():\n    return 1\n\n\n\ndef g():\n    pass\n```"
+    assert cleaned == f"Intro:\n\n{kept}\n\nAfter.\n\nMore."
+
+
+def test_formulas_become_plain_text() -> None:
+    cases = {
+        r"$Swish(x) ={x . sigmoid(x)} = {x \over 1 + e^{-x}}$": (
+            "Swish(x) = x · sigmoid(x) = x / (1 + e^(-x))"
+        ),
+        r"$f(x) = { x\  if\ x > 0,\ alpha \times x\ if\ x <= 0 }$, where": (
+            "f(x) = x if x > 0, alpha × x if x <= 0, where"
+        ),
+        r"at timestep \( t \), the state \( h_{t-1} \)": "at timestep t, the state h_(t-1)",
+        r"where \(\eta\) is the rate": "where η is the rate",
+        r"- rule: \( w \leftarrow w - \eta \frac{\partial \text{Loss}}{\partial w} \)": (
+            "- rule: w ← w - η ∂Loss / ∂w"
+        ),
+        r"from \(10^{-5}\) to \(10^{-1}\).": "from 10^(-5) to 10^(-1).",
+    }
+    for latex, plain in cases.items():
+        assert clean_answer(latex).text == plain
+
+
+def test_display_math_delimiters_leave_no_trace() -> None:
+    cleaned = clean_answer("The update:\n  \\[\n  w \\leftarrow w - g\n  \\]\nDone.").text
+    assert cleaned == "The update:\n  w ← w - g\nDone."
+
+
+def test_no_latex_commands_left_in_the_bank(bank: Bank) -> None:
+    command = re.compile(r"\\[a-zA-Z]+|\\[\[\]()]|\$[^$\s]")
+    for question in bank.questions:
+        for answer in question.answers:
+            prose = re.sub(r"```.*?```", "", answer, flags=re.DOTALL)
+            assert not command.search(prose), (question.id, command.findall(prose))

@@ -111,3 +111,31 @@ def test_import_of_the_seed_documents_matches_the_hand_counts() -> None:
         result = import_document(path.read_text(encoding="utf-8"), path.name)
         assert len(result.questions) == EXPECTED_COUNTS[prefix]
         assert result.problems == []
+
+
+def test_skipped_parts_are_listed_in_document_order_with_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(
+        tmp_path / "faq.md",
+        f"# FAQ\n\n## What is dropout?\n\n{DROPOUT}\n\n## Links\n\nSee the website.\n\n"
+        f"## What is a ROC curve?\n\n## What is an LSTM?\n\n{LSTM}\n",
+    )
+    assert main(["content", "import", str(source), "--output", str(tmp_path / "faq.yaml")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"found 2 questions in {source} (layout: heading)"
+    assert (
+        out[1]
+        == "skipped: faq.md:7: skipped 'Links': only 1 key point found in the answer (need 3)"
+    )
+    assert out[2] == "skipped: faq.md:11: skipped 'What is a ROC curve?': no answer text"
+
+
+def test_import_to_an_unwritable_path_is_a_friendly_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write(tmp_path / "qa.txt", LAYOUTS["q-and-a"])
+    target = tmp_path / "missing-dir" / "deck.yaml"
+    assert main(["content", "import", str(source), "--output", str(target)]) == 1
+    assert f"cannot write {target}" in capsys.readouterr().err
+    assert not target.exists()

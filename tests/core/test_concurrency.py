@@ -52,3 +52,14 @@ async def test_a_hundred_simultaneous_answers_are_all_stored_and_ranked(
     assert board.rows[0].points == expected_top and board.rows[0].rank == 1
     assert [r.points for r in board.rows] == sorted((r.points for r in board.rows), reverse=True)
     assert len({f.score for f in feedback.values()}) > 1
+    # The board from the feedback each member got: points, ties sharing a rank, top ten.
+    expected = sorted(
+        ((base_points(f.score, POOLING.difficulty), f.user.name) for f in feedback.values()),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    ranks = [1 + sum(1 for other, _ in expected if other > points) for points, _ in expected]
+    want = [(rank, name, points) for rank, (points, name) in zip(ranks, expected, strict=True)]
+    assert [(r.rank, r.name, r.points) for r in board.rows] == [w for w in want if w[0] <= 10]
+    mine = next(w for w in want if w[1] == members[0].name)
+    if mine[0] > 10:
+        assert board.me is not None and (board.me.rank, board.me.points) == (mine[0], mine[2])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +12,7 @@ from bot.core.grading import Grader
 from bot.core.messages import MESSAGES
 from bot.core.ports import ChatUnavailable
 from bot.core.refs import ChatRef
-from bot.core.replies import Notice, PostQuestion, Reply
+from bot.core.replies import Notice, PostQuestion, Reply, Reveal
 from bot.core.service import StudyService
 from content.bank import Bank
 from storage import Database
@@ -85,6 +85,8 @@ async def test_when_all_were_asked_it_starts_again_with_the_oldest(
     order = [p.question_id for p in posted(outbox)]
     assert sorted(order[:3]) == sorted({q.id for q in small_bank(3).questions})
     assert order[3:] == order[:3]
+    keys = [r.key for r in outbox.of_type(Notice) if isinstance(r, Notice)]
+    assert keys[:3] == ["daily.low_stock", "daily.low_stock", "daily.none_left"]
 
 
 async def test_an_admin_posts_a_question_by_id_or_by_words(
@@ -164,3 +166,28 @@ async def test_no_matching_questions_warns_the_admins(
     [notice] = outbox.of_type(Notice)
     assert isinstance(notice, Notice) and notice.key == "daily.no_questions"
     assert notice.audience == "admins"
+
+
+async def test_a_late_post_closes_before_the_next_days_post(
+    db: Database, bank: Bank, grader: Grader, outbox: RecordingOutbox
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
+    service = await new_service(db, bank, grader, clock, outbox, time="09:00", window="20")
+    await service.handle(PostDaily(CHAT, ADMIN, is_admin=True))  # an evening post
+    [late] = posted(outbox)
+    assert late.closes_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC), "not 16:00 the next day"
+    clock.current = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    await service.run_daily(CHAT)
+    [_, reveal, _] = [r for _, r in outbox.sent if isinstance(r, PostQuestion | Reveal)]
+    assert isinstance(reveal, Reveal) and reveal.post_id == late.post_id, "revealed first"
+    assert posted(outbox)[1].closes_at == datetime(2026, 3, 4, 5, 0, tzinfo=UTC), "full window"
+
+
+async def test_a_paused_chats_manual_post_keeps_its_whole_window(
+    db: Database, bank: Bank, grader: Grader, outbox: RecordingOutbox
+) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 20, 0, tzinfo=UTC))
+    service = await new_service(db, bank, grader, clock, outbox, window="20", paused="yes")
+    await service.handle(PostDaily(CHAT, ADMIN, is_admin=True))
+    [post] = posted(outbox)
+    assert post.closes_at == clock.current + timedelta(hours=20)

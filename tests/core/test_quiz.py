@@ -137,7 +137,7 @@ async def test_a_group_quiz_pushes_steps_on_its_timer_and_scores_each_member(
 
 
 def test_choice_options_are_short_distinct_and_reproducible(bank: Bank) -> None:
-    for question in bank.questions[::7]:
+    for question in bank.questions:
         options, right = build_options(question, bank.questions, random.Random(42))
         again = build_options(question, bank.questions, random.Random(42))
         assert (options, right) == again
@@ -159,3 +159,17 @@ def test_short_form_cuts_at_a_word_boundary() -> None:
     assert len(short) <= MAX_OPTION_CHARS and short.endswith("…")
     assert long.startswith(short[:-1].rstrip())
     assert short_form("Dropout drops units. It regularizes.") == "Dropout drops units"
+
+
+def test_short_form_of_a_lead_in_or_a_heading_still_says_something() -> None:
+    lead_in = "Here are some examples:\n- **Image Classification:** plants\n- Object detection"
+    assert (
+        short_form(lead_in)
+        == "Here are some examples: Image Classification: plants; Object detection"
+    )
+    assert short_form("Certainly! Below is an example.") == "Certainly! Below is an example"
+    heading = "Adaptive learning rate: " + "adjusts the step size during training " * 4
+    assert short_form(heading).startswith("Adaptive learning rate: adjusts the step size")
+    assert short_form("Feature learning\nDimensionality reduction") == (
+        "Feature learning; Dimensionality reduction"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 import time_machine
 
 from bot.core.chatsettings import ChatSettings
-from bot.core.commands import ChangeSettings, SubmitAnswer
+from bot.core.commands import ChangeSettings, PostDaily, SubmitAnswer
 from bot.core.grading import Grader
 from bot.core.replies import PostQuestion, Reveal
 from bot.core.scheduling import (
@@ -125,6 +126,12 @@ async def test_restart_mid_day_keeps_everything_and_still_reveals(
         db, service, scheduler = await open_stack(path, bank, grader, outbox)
         assert len(outbox.of_type(PostQuestion)) == 1, "no second post after a restart"
         assert outbox.of_type(Reveal) == []
+        assert scheduler.next_run(job_id("reveal", CHAT)) == post.closes_at, "reveal replanned"
+        async with db.read() as store:
+            chat = await store.chats.get_chat(CHAT.platform, CHAT.chat_id)
+            [stored] = await store.posts.list_posts(chat.id)
+            bob = await store.members.get_member(BOB.platform, BOB.user_id)
+            assert await store.answers.find_answer(stored.id, bob.id) is not None, "answer kept"
         await close_stack(db, scheduler)
 
         traveller.move_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))  # the reveal was due while down
@@ -175,3 +182,37 @@ async def test_start_up_does_not_post_outside_the_window(
     clock.current = datetime(2026, 3, 3, 9, 5, tzinfo=UTC)
     await service.start_up()
     assert len(outbox.of_type(PostQuestion)) == 1
+
+
+async def test_the_reveal_job_rebuilt_after_a_restart_fires_on_time(
+    tmp_path: Path, bank: Bank, grader: Grader
+) -> None:
+    outbox = RecordingOutbox()
+    path = tmp_path / "reveal.db"
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC), tick=False) as traveller:
+        db, service, scheduler = await open_stack(path, bank, grader, outbox)
+        await service.chat_seen(CHAT)
+        await service.handle(
+            ChangeSettings(CHAT, ADMIN, True, changes=(("time", "09:00"), ("window", "3")))
+        )
+        await service.handle(PostDaily(CHAT, ADMIN, True))
+        [post] = outbox.of_type(PostQuestion)
+        assert isinstance(post, PostQuestion)
+        await service.handle(SubmitAnswer(CHAT, BOB, text="pooling layers shrink feature maps"))
+        await close_stack(db, scheduler)
+
+        traveller.move_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+        db, service, scheduler = await open_stack(path, bank, grader, outbox)
+        try:
+            assert outbox.of_type(Reveal) == []
+            traveller.move_to(post.closes_at + timedelta(seconds=1))
+            scheduler.scheduler.wakeup()
+            for _ in range(500):
+                if outbox.of_type(Reveal):
+                    break
+                await asyncio.sleep(0.01)
+            [reveal] = outbox.of_type(Reveal)
+            assert isinstance(reveal, Reveal) and reveal.post_id == post.post_id
+            assert reveal.answer_count == 1
+        finally:
+            await close_stack(db, scheduler)

@@ -150,6 +150,8 @@ async def test_bad_input_on_every_command_is_worded_and_changes_nothing(
         ("channel:1234 window=3", (("channel", "1234"), ("window", "3"))),
         ("topics=cnn, optimization", (("topics", "cnn, optimization"),)),
         ("", ()),
+        ("pause", (("paused", "yes"),)),
+        ("Resume time=10:00", (("paused", "no"), ("time", "10:00"))),
     ],
 )
 def test_settings_arguments_parse(raw: str, expected: tuple[tuple[str, str], ...]) -> None:

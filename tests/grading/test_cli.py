@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,26 @@ def test_jsonl_long_file_shows_progress(tmp_path: Path, capsys: pytest.CaptureFi
     captured = capsys.readouterr()
     assert len(captured.out.splitlines()) == 250
     assert "250/250" in captured.err
+
+
+def test_jsonl_huge_fields_are_graded_on_a_prefix_without_stalling(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sentence = "Metal conducts heat away from the hand quickly. "
+    records = [
+        {
+            "question": "Why does metal feel cold? " * 5000,
+            "reference": "Metal is a good thermal conductor. " * 5000,
+            "answer": sentence * 20_000,
+            "peers": "not a list",
+        },
+        {"question": "What does Dropout mean? " * 5000, "answer": DROPOUT_ANSWER},
+    ]
+    source = tmp_path / "huge.jsonl"
+    source.write_text(_jsonl(*records), encoding="utf-8")
+    started = time.perf_counter()
+    assert main(["grade", "--jsonl", str(source)]) == 0
+    assert time.perf_counter() - started < 5
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert "truncated" in first["flags"] and first["question_id"] is None
+    assert second["question_id"] is not None and second["score"] >= 0

@@ -58,3 +58,20 @@ def test_derived_points_skip_question_words_and_filler() -> None:
     assert texts
     assert "photosynthesis" not in texts
     assert "into" not in texts
+
+
+def test_derived_points_join_adjacent_terms_and_skip_repeats() -> None:
+    points = derive_points(
+        "Plants use the energy in sunlight to make their own food (sugar) from carbon dioxide "
+        "and water by photosynthesis; the sugars feed the plant.",
+        "Why do plants need sunlight?",
+    )
+    texts = [point.text for point in points]
+    assert "carbon dioxide" in texts
+    assert not {"carbon", "dioxide", "plants", "sunlight"} & set(texts)
+    stems = [stem(word) for text in texts for word in text.split()]
+    assert len(stems) == len(set(stems)), texts
+
+
+def test_derived_points_of_a_reference_that_only_repeats_the_question() -> None:
+    assert derive_points("Dropout.", "What is dropout?") == ()

@@ -8,6 +8,7 @@ and answered with a short apology, and the chat goes on.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import sys
 import threading
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.adapters.console.commands import CONSOLE_CHAT, member, parse_line, to_command
+from bot.adapters.console.prompt import InteractivePrompt
 from bot.adapters.console.render import render
 from bot.core.commands import AnswerQuiz, Command
 from bot.core.errors import UserError
@@ -25,7 +27,6 @@ from bot.core.service import StudyService
 
 log = logging.getLogger(__name__)
 
-PROMPT = "> "
 HINT_LINE = 'Write lines as "NAME: TEXT", e.g. "ada: /help" or "ada: /answer Dropout is ..."'
 HINT_TEXT = "Use /answer YOUR ANSWER to answer the question, or /help for the commands."
 HINT_COMMAND = "I do not know that command. Send /help for the list."
@@ -50,10 +51,15 @@ class ConsoleChat:
         self._out = out or sys.stdout
         self.outbox = ConsoleOutbox(self.say)
         self._admin: str | None = None
+        self._prompt: InteractivePrompt | None = None
 
     def say(self, message: str) -> None:
-        for line in message.splitlines() or [""]:
-            print(f"bot: {line}", file=self._out, flush=True)
+        lines = [f"bot: {line}" for line in message.splitlines() or [""]]
+        if self._prompt is not None:
+            self._prompt.show(lines)
+            return
+        for line in lines:
+            print(line, file=self._out, flush=True)
 
     async def handle_line(self, raw: str) -> None:
         """One input line, with the error boundary around it."""
@@ -95,27 +101,49 @@ class ConsoleChat:
         return await self.service.handle(command)
 
     async def run(self, source: TextIO | None = None) -> None:
-        """Read lines until end of input (a TTY gets a prompt and readline history)."""
+        """Read lines until end of input. A terminal gets a prompt, line editing and history."""
         stream = source or sys.stdin
-        interactive = stream.isatty()
-        if interactive:
-            import readline  # noqa: F401  (line editing and history for input())
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        loop = asyncio.get_running_loop()
+        if stream.isatty():
+            await self._run_interactive()
+        else:
+            await self._run_script(stream)
 
-        def read() -> None:
-            try:
-                while True:
-                    raw = input(PROMPT) if interactive else stream.readline()
-                    if not raw and not interactive:
-                        break
-                    loop.call_soon_threadsafe(lines.put_nowait, raw.rstrip("\n"))
-            except (EOFError, KeyboardInterrupt):
-                pass
-            finally:
-                loop.call_soon_threadsafe(lines.put_nowait, None)
-
-        # A daemon thread, so a read blocked on the terminal never holds up the exit.
-        threading.Thread(target=read, name="console-input", daemon=True).start()
+    async def _run_script(self, stream: TextIO) -> None:
+        if isinstance(stream, io.TextIOWrapper):
+            # A stray byte that is not UTF-8 becomes "?" in its line, not the end of the chat.
+            stream.reconfigure(errors="replace")
+        # Reading happens in a thread so the scheduler keeps running while input waits.
+        lines = await _thread_lines(lambda: stream.readline() or None)
         while (raw := await lines.get()) is not None:
             await self.handle_line(raw)
+
+    async def _run_interactive(self) -> None:
+        prompt = InteractivePrompt(self._out)
+        self._prompt = prompt
+        try:
+            lines = await _thread_lines(prompt.read)
+            while (raw := await lines.get()) is not None:
+                await self.handle_line(raw)
+                prompt.handled()
+        finally:
+            self._prompt = None
+            prompt.close()
+
+
+async def _thread_lines(read: Callable[[], str | None]) -> asyncio.Queue[str | None]:
+    """A queue of the lines `read` returns (None marks the end), filled by a daemon thread, so
+    a read blocked on the terminal never holds up the exit."""
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+
+    def pump() -> None:
+        try:
+            while (raw := read()) is not None:
+                loop.call_soon_threadsafe(lines.put_nowait, raw.rstrip("\n"))
+        except (EOFError, KeyboardInterrupt, OSError, ValueError):
+            pass
+        finally:
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-input", daemon=True).start()
+    return lines

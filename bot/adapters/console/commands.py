@@ -36,7 +36,7 @@ class Line:
 
 def parse_line(raw: str) -> Line | None:
     """`NAME: TEXT`, or None for a line that is not one."""
-    match = _LINE.match(raw)
+    match = _LINE.match(raw.lstrip("\ufeff"))  # a script saved with a byte order mark
     if match is None or not match.group(2).strip():
         return None
     return Line(match.group(1).strip(), match.group(2).strip())
@@ -55,12 +55,14 @@ def to_command(user: UserRef, is_admin: bool, text: str) -> Command | None:
     simple: dict[str, Command] = {
         "reveal": RevealPost(chat, user, is_admin),
         "skip": SkipPost(chat, user, is_admin),
-        "stats": ShowStats(chat, user, is_admin),
         "help": ShowHelp(chat, user, is_admin),
         "start": ShowHelp(chat, user, is_admin),
     }
     if name in simple:
         return simple[name]
+    if name == "stats":
+        target = member(rest) if rest else None
+        return ShowStats(chat, user, is_admin, target=target)
     if name == "daily":
         return PostDaily(chat, user, is_admin, query=rest)
     if name == "answer":

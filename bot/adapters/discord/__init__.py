@@ -18,9 +18,10 @@ __all__ = ["DiscordAdapter", "create_adapter"]
 
 
 def create_adapter(settings: Settings, service: StudyService, **options: Any) -> DiscordAdapter:
-    """The Discord adapter for `settings`; `options` go to `DiscordAdapter` (e.g. `threads`)."""
+    """The Discord adapter for `settings`; `options` go to `DiscordAdapter` and the client."""
     if not settings.discord_token:
         raise ValueError("STUDYBOT_DISCORD_TOKEN is not set")
+    options.setdefault("threads", settings.discord_threads)
     return DiscordAdapter(
         settings.discord_token, service, sharded=settings.discord_sharded, **options
     )

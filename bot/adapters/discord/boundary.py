@@ -12,8 +12,8 @@ from collections.abc import Mapping
 import discord
 from discord import app_commands
 
+from bot.adapters.discord import wording
 from bot.adapters.discord.runtime import Interaction
-from bot.core import messages
 from bot.core.errors import BadInput, NotAllowed, UserError
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,11 @@ def action_of(interaction: Interaction) -> str:
 
 
 def friendly_text(interaction: Interaction, error: BaseException) -> str:
-    if isinstance(error, UserError):
-        return messages.text(error.key, **error.params)
+    """The member's message for `error`, as Discord markdown."""
     if isinstance(error, app_commands.CheckFailure):
-        refusal = NotAllowed()
-        return messages.text(refusal.key, **refusal.params)
+        error = NotAllowed()
+    if isinstance(error, UserError):
+        return wording.text(error.key, **error.params)
     log.error(
         "unexpected error in %s (guild %s, user %s)",
         action_of(interaction),
@@ -50,7 +50,7 @@ def friendly_text(interaction: Interaction, error: BaseException) -> str:
         interaction.user.id if interaction.user else None,
         exc_info=error,
     )
-    return messages.text("error.internal")
+    return wording.text("error.internal")
 
 
 async def handle_error(interaction: Interaction, error: BaseException) -> None:
@@ -60,7 +60,7 @@ async def handle_error(interaction: Interaction, error: BaseException) -> None:
     if interaction.type is discord.InteractionType.autocomplete:
         return
     try:
-        await tell(interaction, discord.utils.escape_markdown(text))
+        await tell(interaction, text)
     except discord.HTTPException as failure:
         log.warning("could not report an error to the member: %s", failure)
 

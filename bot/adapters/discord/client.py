@@ -15,6 +15,9 @@ from bot.adapters.discord.runtime import chat_of_guild
 
 log = logging.getLogger(__name__)
 
+# discord.py waits this long after the last server arrives before it calls the client ready.
+GUILD_READY_TIMEOUT_S = 2.0
+
 
 def study_intents() -> discord.Intents:
     """Only the guilds intent: slash commands, buttons and modals need nothing privileged."""
@@ -60,6 +63,7 @@ def build_client(
     """A client with the commands and persistent buttons registered; not yet connected."""
     options.setdefault("intents", study_intents())
     options.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    options.setdefault("guild_ready_timeout", GUILD_READY_TIMEOUT_S)
     client = (ShardedStudyClient if sharded else StudyClient)(study, **options)
     for command in COMMANDS:
         client.tree.add_command(command)

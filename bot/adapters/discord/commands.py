@@ -174,19 +174,25 @@ async def settings(
         return
     await runner.run(interaction, ChangeSettings(*origin(interaction), changes=changes))
     if channel is not None:
-        await warn_if_bot_cannot_post(interaction, channel)
+        await warn_if_bot_cannot_post(interaction, channel, threads=runner.threads)
 
 
-async def warn_if_bot_cannot_post(interaction: Interaction, channel: discord.TextChannel) -> None:
+async def warn_if_bot_cannot_post(
+    interaction: Interaction, channel: discord.TextChannel, *, threads: bool
+) -> None:
     """Tell the admin now, rather than at the first daily post, that the channel is closed."""
     me = channel.guild.me
     if me is None:
         return
     allowed = channel.permissions_for(me)
-    if allowed.view_channel and allowed.send_messages and allowed.embed_links:
+    if not (allowed.view_channel and allowed.send_messages and allowed.embed_links):
+        action = "post"
+    elif threads and not allowed.create_public_threads:
+        action = "open a thread"
+    else:
         return
     await interaction.followup.send(
-        no_permission("post", channel),
+        no_permission(action, channel),
         ephemeral=True,
         allowed_mentions=discord.AllowedMentions.none(),
     )

@@ -14,7 +14,7 @@ from bot.adapters.discord.boundary import handle_error
 from bot.adapters.discord.limits import BUTTON_LABEL, clip
 from bot.adapters.discord.runtime import Interaction, origin, runner_of
 from bot.core.commands import AnswerQuiz, ForgetMe, SubmitAnswer, Window
-from bot.core.errors import NotAllowed
+from bot.core.errors import UserError
 
 ANSWER_MAX = 4000
 Button = discord.ui.Button[discord.ui.View]
@@ -23,6 +23,12 @@ AnyItem = discord.ui.Item[Any]
 
 
 MODAL_TIMEOUT_S = 3600.0
+
+
+class NotYours(UserError):
+    """A button meant for one member, pressed by another."""
+
+    key = "discord.not_yours"
 
 
 def form_id(kind: str, *parts: int | None) -> str:
@@ -187,7 +193,7 @@ class ForgetConfirmButton(GuardedButton, template=ids.FORGET_TEMPLATE):
 
     async def clicked(self, interaction: Interaction) -> None:
         if interaction.user.id != self.user_id:
-            raise NotAllowed()
+            raise NotYours()
         chat, user, admin = origin(interaction)
         await runner_of(interaction).run(interaction, ForgetMe(chat, user, admin, confirmed=True))
 

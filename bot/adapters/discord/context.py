@@ -25,6 +25,7 @@ class AdapterContext:
     """The core as the Discord side sees it; reachable as `interaction.client.study`."""
 
     service: StudyCore
+    threads: bool = False  # a thread is opened under every daily post
 
     async def run(
         self,

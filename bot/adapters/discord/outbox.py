@@ -1,7 +1,8 @@
 """Delivery of what the core starts on its own: daily posts, reveals, admin notices.
 
-A server the bot has left is `ChatUnavailable`. A channel where the bot lacks permission is
-reported to the server's admins and the delivery is skipped; the bot keeps running.
+A server the bot has left is `ChatUnavailable`; a server in a Discord outage fails the delivery
+so the core retries it. A channel where the bot lacks permission is reported to the server's
+admins and the delivery is skipped; the bot keeps running.
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ NO_PERMISSION = (
 )
 
 
+class ServerUnavailable(Exception):
+    """Discord reports the server as temporarily unavailable; the delivery is retried later."""
+
+
 class DiscordOutbox:
     """`Outbox` for Discord: one chat per server, posting in the server's configured channel."""
 
@@ -49,6 +54,10 @@ class DiscordOutbox:
         guild = self._client.get_guild(int(chat.chat_id))
         if guild is None:
             raise ChatUnavailable(f"the bot is no longer in server {chat.chat_id}")
+        if guild.unavailable:
+            # A Discord outage (or the moment after a reconnect): its channels are unknown, so
+            # fail this delivery; the core keeps the post and tries again later.
+            raise ServerUnavailable(f"server {chat.chat_id} is unavailable on Discord right now")
         outgoing = render(reply)
         if isinstance(reply, Notice) and reply.audience == "admins":
             await self.tell_admins(guild, outgoing.content or "")

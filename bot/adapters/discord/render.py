@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot.adapters.discord import wording
 from bot.adapters.discord.components import (
     AnswerButton,
     LeaderboardPageButton,
@@ -26,7 +27,6 @@ from bot.adapters.discord.limits import (
     clip,
     fit_embed,
 )
-from bot.core import messages
 from bot.core.grading import Verdict
 from bot.core.replies import (
     AnswerFeedback,
@@ -258,14 +258,14 @@ def render_settings(view: SettingsView) -> Outgoing:
 
 
 def render_help(help_text: HelpText) -> Outgoing:
-    lines = messages.help_lines(help_text.is_admin)
+    lines = wording.help_lines(help_text.is_admin)
     description = "\n".join(plain(line) for line in lines)
     embed = discord.Embed(title="studybot", description=description, colour=BRAND)
     return Outgoing(embed=fit_embed(embed))
 
 
 def render_notice(notice: Notice) -> Outgoing:
-    return Outgoing(content=plain(messages.text(notice.key, **notice.params)))
+    return Outgoing(content=wording.text(notice.key, **notice.params))
 
 
 _RENDERERS: tuple[tuple[type[Any], Any], ...] = (

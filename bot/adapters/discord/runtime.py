@@ -29,6 +29,7 @@ class Runner(Protocol):
     """Runs a command for an interaction and answers it (implemented by `AdapterContext`)."""
 
     service: StudyCore
+    threads: bool
 
     async def run(
         self,

@@ -220,6 +220,10 @@ def _add_handlers(
     new_message = filters.UpdateType.MESSAGE
     for name in intake.builders:
         app.add_handler(CommandHandler(name, intake.command(name), filters=new_message))
+    # A command the bot does not know, in a private chat, gets the help; in a group it may
+    # be meant for another bot.
+    private_command = new_message & filters.ChatType.PRIVATE & filters.COMMAND
+    app.add_handler(MessageHandler(private_command, intake.command("help")))
     app.add_handler(MessageHandler(new_message & filters.REPLY & ~filters.COMMAND, intake.on_reply))
     private_text = new_message & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(private_text, intake.on_private_text))

@@ -16,7 +16,7 @@ from bot.adapters.telegram.delivery import Courier
 from bot.adapters.telegram.identity import Service, message_chat
 from bot.adapters.telegram.intake import Context
 from bot.adapters.telegram.messenger import Messenger, Place
-from bot.adapters.telegram.render import escape
+from bot.adapters.telegram.render import name_html
 from bot.core import messages
 from bot.core.errors import UserError
 from bot.core.ports import ChatUnavailable
@@ -91,7 +91,7 @@ class ErrorBoundary:
             user_id=message.from_user.id,
             private_chat=message.chat.id > 0,
         )
-        await self._messenger.send_text(place, escape(text))
+        await self._messenger.send_text(place, name_html(text))
 
 
 def update_kind(update: Update) -> str:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
+# Per-chat limiters are kept for at least this many chats before idle ones are forgotten.
+SWEEP_FROM = 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Limit:
@@ -48,16 +51,20 @@ class RateLimiter:
         self._stamps: deque[float] = deque()
         self._lock = asyncio.Lock()
 
-    async def acquire(self) -> None:
+    async def acquire(self, then: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Wait for room, then (still holding this limiter's turn) await `then` before the
+        acquisition is stamped, so the stamp is the moment the message really goes out."""
         async with self._lock:
             while True:
                 now = self._clock()
                 while self._stamps and self._stamps[0] <= now - self._limit.seconds:
                     self._stamps.popleft()
                 if len(self._stamps) < self._limit.count:
-                    self._stamps.append(now)
-                    return
+                    break
                 await self._sleep(self._stamps[0] + self._limit.seconds - now)
+            if then is not None:
+                await then()
+            self._stamps.append(self._clock())
 
     @property
     def idle(self) -> bool:
@@ -76,12 +83,14 @@ class FloodControl:
         self._sleep = sleep or asyncio.sleep
         self._overall = RateLimiter(limits.overall, self._clock, self._sleep)
         self._chats: dict[int, RateLimiter] = {}
+        self._sweep_at = SWEEP_FROM
 
     async def wait_turn(self, chat_id: int) -> None:
-        """Wait until one more message may go to `chat_id`; the per-chat turn comes first so a
-        busy group does not hold up the overall budget for other chats."""
-        await self._chat_limiter(chat_id).acquire()
-        await self._overall.acquire()
+        """Wait until one more message may go to `chat_id`. The chat's turn comes first, so a
+        busy group does not hold up the overall budget for other chats; the chat's slot is
+        stamped only once the overall turn is granted too. Stamping it earlier would let a
+        group's messages queue behind other chats and then reach Telegram in one burst."""
+        await self._chat_limiter(chat_id).acquire(then=self._overall.acquire)
 
     def _chat_limiter(self, chat_id: int) -> RateLimiter:
         limiter = self._chats.get(chat_id)
@@ -93,8 +102,11 @@ class FloodControl:
         return limiter
 
     def _forget_idle(self) -> None:
-        if len(self._chats) > 1000:
+        # Swept only when the map has doubled since the last sweep: a fan-out to thousands of
+        # busy chats would otherwise rescan every limiter for each new chat.
+        if len(self._chats) > self._sweep_at:
             self._chats = {key: value for key, value in self._chats.items() if not value.idle}
+            self._sweep_at = max(SWEEP_FROM, 2 * len(self._chats))
 
 
 def _loop_time() -> float:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from telegram import Message, Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.ext import ContextTypes
 
 from bot.adapters.telegram import render
@@ -95,17 +95,16 @@ class Intake:
         builder = self.builders[name]
 
         async def callback(update: Update, context: Context) -> None:
-            origin = _origin(update)
+            origin = self._origin(update)
             if origin is None:
                 return
-            if origin.private_chat:
-                # The member can be reached privately from now on.
-                self._tracking.private_reach.put(origin.user.user_id, True)
             await self._service.chat_seen(origin.chat)
             command = await builder(origin, command_argument(origin.message))
             replies = await self._service.handle(command)
             confirm = isinstance(command, ForgetMe) and not command.confirmed
-            await self.send(origin.place, replies, confirm_forget=confirm)
+            # Only admins may toggle topics: the others see the settings without buttons.
+            read_only = isinstance(command, ShowSettings) and not command.is_admin
+            await self.send(origin.place, replies, confirm_forget=confirm, buttons=not read_only)
 
         return callback
 
@@ -164,7 +163,7 @@ class Intake:
     async def on_reply(self, update: Update, context: Context) -> None:
         """A reply: an answer to a quiz step or to a daily post. In a private chat any other
         reply counts as plain text."""
-        origin = _origin(update)
+        origin = self._origin(update)
         if origin is None:
             return
         text = origin.message.text or origin.message.caption
@@ -176,7 +175,7 @@ class Intake:
             await self._private_text(origin, text)
 
     async def on_private_text(self, update: Update, context: Context) -> None:
-        origin = _origin(update)
+        origin = self._origin(update)
         if origin is not None and origin.message.text:
             await self._private_text(origin, origin.message.text)
 
@@ -191,7 +190,7 @@ class Intake:
         await self.send(origin.place, await self._service.handle(command))
 
     async def on_edit(self, update: Update, context: Context) -> None:
-        origin = _origin(update)
+        origin = self._origin(update)
         if origin is None or not origin.message.text:
             return
         name = addressed_command(origin.message, context.bot.username)
@@ -263,6 +262,9 @@ class Intake:
             return
         chat = chat_ref(change.chat)
         status = change.new_chat_member.status
+        if change.chat.type == ChatType.PRIVATE:
+            # A member blocking or unblocking the bot in their private chat.
+            self._tracking.private_reach.put(chat.chat_id, status in PRESENT_STATUSES)
         if status in GONE_STATUSES:
             log.info("removed from chat %s (%s)", chat.chat_id, status)
             await self._service.chat_gone(chat)
@@ -273,16 +275,31 @@ class Intake:
     # -- sending --------------------------------------------------------------------------
 
     async def send(
-        self, place: Place, replies: list[Reply], *, confirm_forget: bool = False
+        self,
+        place: Place,
+        replies: list[Reply],
+        *,
+        confirm_forget: bool = False,
+        buttons: bool = True,
     ) -> None:
         items = [
             item
             for reply in replies
             for item in render.render(reply, private_chat=place.private_chat)
         ]
+        if not buttons:
+            items = [replace(i, keyboard=None) if isinstance(i, TextOut) else i for i in items]
         if confirm_forget and items and isinstance(items[-1], TextOut) and place.user_id:
             items[-1] = TextOut(items[-1].html, render.forget_keyboard(str(place.user_id)))
         await self._messenger.deliver(place, items)
+
+    def _origin(self, update: Update) -> Origin | None:
+        message = update.effective_message
+        origin = origin_of(message) if message is not None else None
+        if origin is not None and origin.private_chat:
+            # Whoever writes to the bot privately can get their feedback there.
+            self._tracking.private_reach.put(origin.user.user_id, True)
+        return origin
 
     def _replies_to_us(self, message: Message) -> bool:
         replied = message.reply_to_message
@@ -311,11 +328,6 @@ def _without_spoilers(replies: list[Reply]) -> list[Reply]:
         else reply
         for reply in replies
     ]
-
-
-def _origin(update: Update) -> Origin | None:
-    message = update.effective_message
-    return origin_of(message) if message is not None else None
 
 
 def command_argument(message: Message) -> str:

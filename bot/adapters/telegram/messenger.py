@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from telegram import (
@@ -15,6 +16,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.adapters.telegram.delivery import Courier
 from bot.adapters.telegram.render import Outgoing, PollOut, PrivateOut, TextOut
@@ -26,6 +28,8 @@ from bot.core.refs import ChatRef
 log = logging.getLogger(__name__)
 
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# BadRequest descriptions meaning the forum topic cannot take messages (closed or deleted).
+_TOPIC_UNUSABLE = ("thread not found", "topic_closed", "topic_deleted")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +53,9 @@ class Place:
     @classmethod
     def of_chat(cls, chat: ChatRef) -> Place:
         return cls(chat, private_chat=int(chat.chat_id) > 0)
+
+    def without_topic(self) -> Place:
+        return replace(self, chat=replace(self.chat, thread_id=None))
 
 
 class Messenger:
@@ -98,18 +105,33 @@ class Messenger:
         reply = None
         if first and place.reply_to is not None:
             reply = ReplyParameters(place.reply_to, allow_sending_without_reply=True)
-        return await self._courier.call(
-            place.chat_id,
-            lambda: self._bot.send_message(
-                place.chat_id,
+
+        def send(where: Place) -> Awaitable[Message]:
+            return self._bot.send_message(
+                where.chat_id,
                 html,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
-                message_thread_id=place.thread_id,
+                message_thread_id=where.thread_id,
                 reply_parameters=reply,
                 link_preview_options=_NO_PREVIEW,
-            ),
-        )
+            )
+
+        return await self._in_topic(place, send)
+
+    async def _in_topic(self, place: Place, send: Callable[[Place], Awaitable[Message]]) -> Message:
+        """Send into `place`'s forum topic; when that topic was closed or deleted, into the
+        chat's general topic instead, so a daily post does not fail every day."""
+        try:
+            return await self._courier.call(place.chat_id, lambda: send(place))
+        except BadRequest as error:
+            if place.thread_id is None or not _topic_unusable(error):
+                raise
+            log.info(
+                "topic %s of chat %s is closed or gone: %s", place.thread_id, place.chat_id, error
+            )
+            general = place.without_topic()
+            return await self._courier.call(general.chat_id, lambda: send(general))
 
     async def _send_private(self, place: Place, item: PrivateOut) -> list[int]:
         """The full version in a private chat with the member; the compact one in the group
@@ -131,15 +153,15 @@ class Messenger:
         options: dict[str, Any] = {}
         if item.correct_option is not None:
             options = {"type": Poll.QUIZ, "correct_option_ids": [item.correct_option]}
-        message = await self._courier.call(
-            place.chat_id,
-            lambda: self._bot.send_poll(
-                place.chat_id,
+        message = await self._in_topic(
+            place,
+            lambda where: self._bot.send_poll(
+                where.chat_id,
                 item.question,
                 list(item.options),
                 is_anonymous=False,
                 open_period=item.open_period,
-                message_thread_id=place.thread_id,
+                message_thread_id=where.thread_id,
                 **options,
             ),
         )
@@ -149,3 +171,8 @@ class Messenger:
             self._tracking.polls.put(message.poll.id, step)
         self._tracking.quiz_messages.put((place.chat_id, message.message_id), step)
         return message.message_id
+
+
+def _topic_unusable(error: BadRequest) -> bool:
+    description = error.message.lower()
+    return any(phrase in description for phrase in _TOPIC_UNUSABLE)

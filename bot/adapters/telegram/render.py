@@ -106,7 +106,8 @@ def topic_title(topic: str) -> str:
 
 
 def notice_text(key: str, **params: Any) -> str:
-    return escape(messages.text(key, **params))
+    # Parameters can be a member's input ("@someone" is not a time): no mention either.
+    return name_html(messages.text(key, **params))
 
 
 def render(reply: Reply, *, private_chat: bool) -> list[Outgoing]:

@@ -47,9 +47,17 @@ async def fake() -> AsyncIterator[FakeDiscord]:
         yield server
 
 
-def make_adapter(service: StudyService, **options: object) -> DiscordAdapter:
+FAST_READY_S = 0.05
+
+
+def make_adapter(
+    service: StudyService, settings: Settings | None = None, **options: object
+) -> DiscordAdapter:
     adapter = create_adapter(
-        Settings(discord_token=TOKEN), service, guild_ready_timeout=0.05, **options
+        settings or Settings(discord_token=TOKEN),
+        service,
+        guild_ready_timeout=FAST_READY_S,
+        **options,
     )
     service.register_outbox("discord", adapter.outbox)
     return adapter

@@ -128,6 +128,11 @@ class FakeDiscord:
     def interaction_calls(self, token: str) -> list[Call]:
         return [c for c in self.calls if f"/{token}/" in c.path or c.path.endswith(f"/{token}")]
 
+    @property
+    def gateway_connections(self) -> int:
+        """Gateway websockets a client holds open right now."""
+        return len(self._sockets)
+
     def fail(self, method: str, path: str, status: int = 403) -> None:
         """Make every `method` call whose path matches the regex `path` answer `status`
         (403 is Discord's Missing Permissions)."""
@@ -162,6 +167,7 @@ class FakeDiscord:
             self._sockets.discard(socket)
             if self._socket is socket:
                 self._socket = None
+            self._changed.set()
         return socket
 
     async def _on_gateway_message(self, socket: web.WebSocketResponse, payload: Any) -> None:
@@ -265,7 +271,7 @@ class FakeDiscord:
 
     @property
     def command_ids(self) -> dict[str, int]:
-        synced = self.find("PUT", rf"/applications/{APP_ID}/commands")
+        synced = [c for c in self.find("PUT", rf"/applications/{APP_ID}/commands") if c.response]
         if not synced:
             return {}
         return {command["name"]: int(command["id"]) for command in synced[-1].response}

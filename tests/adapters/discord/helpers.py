@@ -9,6 +9,7 @@ from bot.core.refs import ChatRef
 from tests.adapters.discord.discord_payloads import (
     ADMIN_ID,
     ADMIN_PERMISSIONS,
+    DAILY_CHANNEL_ID,
     EPHEMERAL,
     GUILD_ID,
     MEMBER_ID,
@@ -72,3 +73,18 @@ def member(user_id: int, name: str) -> dict[str, Any]:
 
 def is_ephemeral(call: Call) -> bool:
     return bool((call.body.get("flags") or 0) & EPHEMERAL)
+
+
+async def choose_daily_channel(
+    fake: FakeDiscord, channel_id: int = DAILY_CHANNEL_ID, replies: int = 2
+) -> list[Call]:
+    channel = {
+        "id": str(channel_id),
+        "type": 0,
+        "name": "study",
+        "permissions": str(ADMIN_PERMISSIONS),
+    }
+    option = {"name": "channel", "type": 7, "value": str(channel_id)}
+    resolved = {"channels": {str(channel_id): channel}}
+    token = await fake.slash("settings", [option], resolved=resolved, **ADMIN)
+    return await answered(fake, token, replies)

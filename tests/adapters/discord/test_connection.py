@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import discord
 import pytest
 
 from bot.adapters.discord import DiscordAdapter, create_adapter
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.core.ports import ChatUnavailable
 from bot.core.replies import Notice
 from bot.core.service import StudyService
 from tests.adapters.discord.conftest import make_adapter
 from tests.adapters.discord.discord_payloads import APP_ID, GUILD_ID, MANAGE_GUILD, TOKEN
 from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.discord.helpers import CHAT
+from tests.adapters.discord.helpers import CHAT, MEMBER, answered
 
 COMMAND_NAMES = {
     "daily",
@@ -69,9 +70,11 @@ async def test_stop_closes_everything_it_started(fake: FakeDiscord, service: Stu
     adapter = make_adapter(service)
     await adapter.start()
     assert other_tasks() - before  # the gateway connection runs in the background
+    assert fake.gateway_connections == 1
     await adapter.stop()
     await asyncio.sleep(0)
     assert adapter.client.is_closed()
+    await fake.wait_for(lambda: fake.gateway_connections == 0)
     left = {task for task in other_tasks() - before if not task.done()}
     assert not left
 
@@ -83,6 +86,8 @@ async def test_a_bad_token_fails_fast_with_a_clear_message(
     adapter = create_adapter(Settings(discord_token=wrong), service)
     with pytest.raises(discord.LoginFailure) as failure:
         await adapter.start()
+    # `studybot run` reports configuration errors in one line and exits with status 2.
+    assert isinstance(failure.value, ConfigError)
     assert "STUDYBOT_DISCORD_TOKEN" in str(failure.value)
     assert wrong not in str(failure.value)
     assert adapter.client.is_closed()
@@ -130,7 +135,7 @@ async def test_a_gateway_that_never_gets_ready_fails_start_and_cleans_up(
     fake: FakeDiscord, service: StudyService
 ) -> None:
     fake.send_ready = False
-    adapter = make_adapter(service, ready_timeout_s=0.5)
+    adapter = make_adapter(service, ready_timeout_s=0.2)
     with pytest.raises(TimeoutError):
         await adapter.start()
     assert adapter.client.is_closed()
@@ -152,3 +157,18 @@ async def eventually_listed(service: StudyService) -> list[Any]:
             return chats
         await asyncio.sleep(0.01)
     return []
+
+
+async def test_the_token_never_reaches_a_log_line_even_at_debug(
+    fake: FakeDiscord, service: StudyService, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        adapter = make_adapter(service)
+        await adapter.start()
+        try:
+            await answered(fake, await fake.slash("help", **MEMBER))
+        finally:
+            await adapter.stop()
+    assert any(record.name.startswith("discord.") for record in caplog.records)
+    assert TOKEN not in caplog.text
+    assert TOKEN.rsplit(".", 1)[-1] not in caplog.text  # the secret part alone, too

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from functools import partial
 from typing import Any
 
 from bot.adapters.discord import DiscordAdapter
+from bot.config import load_settings
 from bot.core.commands import ShowSettings
 from bot.core.refs import UserRef
 from bot.core.replies import SettingsView
@@ -14,13 +16,15 @@ from bot.core.service import StudyService
 from content.bank import Bank
 from tests.adapters.discord.conftest import make_adapter
 from tests.adapters.discord.discord_payloads import (
-    ADMIN_PERMISSIONS,
     CLOSED_CHANNEL_ID,
     DAILY_CHANNEL_ID,
+    GUILD_ID,
     SYSTEM_CHANNEL_ID,
+    TOKEN,
+    guild_payload,
     member_payload,
 )
-from tests.adapters.discord.fake_discord import Call, FakeDiscord
+from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.discord.helpers import (
     ADMIN,
     CHAT,
@@ -28,6 +32,7 @@ from tests.adapters.discord.helpers import (
     SCORE,
     answered,
     callback,
+    choose_daily_channel,
     custom_ids,
     is_ephemeral,
     member,
@@ -36,21 +41,10 @@ from tests.adapters.discord.helpers import (
 
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
 ADMIN_REF = UserRef("discord", "1", "Ada")
-
-
-async def choose_daily_channel(
-    fake: FakeDiscord, channel_id: int = DAILY_CHANNEL_ID, replies: int = 2
-) -> list[Call]:
-    channel = {
-        "id": str(channel_id),
-        "type": 0,
-        "name": "study",
-        "permissions": str(ADMIN_PERMISSIONS),
-    }
-    option = {"name": "channel", "type": 7, "value": str(channel_id)}
-    resolved = {"channels": {str(channel_id): channel}}
-    token = await fake.slash("settings", [option], resolved=resolved, **ADMIN)
-    return await answered(fake, token, replies)
+# STUDYBOT_DISCORD_THREADS=true, as an operator would set it.
+THREADS_ON = load_settings(
+    {"STUDYBOT_DISCORD_TOKEN": TOKEN, "STUDYBOT_DISCORD_THREADS": "true"}, None
+)
 
 
 async def test_choosing_a_channel_the_bot_cannot_post_in_warns_the_admin(
@@ -103,6 +97,7 @@ async def test_the_daily_post_lands_in_the_channel_with_an_answer_button(
     (button,) = message["components"][0]["components"]
     assert button["label"] == "Answer"
     assert re.fullmatch(r"studybot:answer:\d+", button["custom_id"])
+    assert not fake.find("POST", r"/channels/\d+/messages/\d+/threads")  # threads are opt-in
 
 
 async def test_answer_button_opens_a_modal_and_the_grade_is_private(
@@ -195,6 +190,7 @@ async def test_member_text_cannot_ping_or_break_markup(
     reveal = fake.channel_posts(DAILY_CHANNEL_ID)[-1].body
     shown = texts(reveal)
     assert "Best answers" in shown
+    assert re.search(r"1\. .+ · \d{1,3}/100", shown)  # each best answer with its score
     assert "@\u200beveryone" in shown
     assert "\\*\\*boss\\*\\*" in shown
     assert reveal["allowed_mentions"] == NO_MENTIONS
@@ -206,7 +202,7 @@ async def test_member_text_cannot_ping_or_break_markup(
 
 
 async def test_a_thread_per_question_when_enabled(fake: FakeDiscord, service: StudyService) -> None:
-    adapter = make_adapter(service, threads=True)
+    adapter = make_adapter(service, THREADS_ON)
     await adapter.start()
     try:
         message = await post_daily(fake, service)
@@ -220,7 +216,7 @@ async def test_a_thread_per_question_when_enabled(fake: FakeDiscord, service: St
 async def test_no_thread_permission_is_reported_and_the_post_stays(
     fake: FakeDiscord, service: StudyService
 ) -> None:
-    adapter = make_adapter(service, threads=True)
+    adapter = make_adapter(service, THREADS_ON)
     await adapter.start()
     fake.fail("POST", r"/channels/\d+/messages/\d+/threads")
     try:
@@ -294,3 +290,38 @@ async def test_stats_of_another_member(
     (stats,) = await answered(fake, token)
     assert "Stats · Bob" in texts(stats.body)
     assert "Answered 1" in texts(stats.body)
+
+
+async def test_a_server_outage_delays_the_post_instead_of_losing_it(
+    fake: FakeDiscord, adapter: DiscordAdapter, service: StudyService
+) -> None:
+    await choose_daily_channel(fake)
+    outage = asyncio.ensure_future(adapter.client.wait_for("guild_unavailable", timeout=5))
+    await fake.dispatch("GUILD_DELETE", {"id": str(GUILD_ID), "unavailable": True})
+    await outage
+    before = len(fake.calls)
+    await service.run_daily(CHAT)
+    assert not [call for call in fake.calls[before:] if call.method == "POST"]  # nor a DM
+
+    back = asyncio.ensure_future(adapter.client.wait_for("guild_available", timeout=5))
+    await fake.dispatch("GUILD_CREATE", guild_payload("Study Group"))
+    await back
+    await service.run_pending(CHAT)  # what the core's retry job runs
+    (post,) = fake.channel_posts(DAILY_CHANNEL_ID)
+    assert post.body["embeds"][0]["title"].startswith("Question of the day")
+
+
+async def test_with_threads_on_a_channel_without_thread_permission_warns_the_admin(
+    fake: FakeDiscord, service: StudyService
+) -> None:
+    # The bot's role in the fake server may post but not create threads.
+    adapter = make_adapter(service, THREADS_ON)
+    await adapter.start()
+    try:
+        saved, _, warning = await choose_daily_channel(fake, replies=3)
+        assert "Settings saved" in saved.body["content"]
+        assert is_ephemeral(warning)
+        assert "could not open a thread" in warning.body["content"]
+        assert "Create Public Threads" in warning.body["content"]
+    finally:
+        await adapter.stop()

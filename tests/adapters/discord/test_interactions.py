@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord import DiscordAdapter
+from bot.adapters.discord import DiscordAdapter, wording
 from bot.core.commands import PostDaily, ShowStats, SubmitAnswer
-from bot.core.messages import text
 from bot.core.refs import UserRef
 from bot.core.replies import Stats
 from bot.core.service import StudyService
@@ -114,11 +113,14 @@ async def test_forgetme_asks_first_and_deletes_after_the_button(
     (ask,) = await answered(fake, token)
     (confirm,) = custom_ids(ask.response)
     assert confirm == f"studybot:forget:{MEMBER['user_id']}"
+    assert "Press **Delete my data**" in ask.body["content"]
+    assert "/forgetme confirm" not in ask.body["content"]  # the typed form is not Discord's
 
     stranger = await fake.click(ask.response, confirm, **member(777, "Eve"))
     refusal = (await fake.wait_for(lambda: fake.interaction_calls(stranger)))[0].body
     # The confirm message is ephemeral, so only Bob sees it; a forged click is still refused.
-    assert "admins" in refusal["data"]["content"]
+    assert "belongs to the member who asked" in refusal["data"]["content"]
+    assert refusal["data"]["flags"] & 64
     assert await answered_count(service, bob) == 1
 
     click = await fake.click(ask.response, confirm, **MEMBER)
@@ -209,4 +211,5 @@ async def test_errors_in_forms_and_buttons_get_the_same_friendly_answers(
     blank = await fake.submit_modal(form["custom_id"], {field_id: "   "}, **MEMBER)
     (refusal,) = await answered(fake, blank)
     assert is_ephemeral(refusal)
-    assert refusal.body["content"] == text("answer.empty")
+    assert refusal.body["content"] == wording.text("answer.empty")
+    assert "answer form" in refusal.body["content"]

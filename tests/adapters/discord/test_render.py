@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import discord
 import pytest
 
-from bot.adapters.discord import ids
-from bot.adapters.discord.commands import timezone_choices, topic_choices
+from bot.adapters.discord import ids, wording
+from bot.adapters.discord.commands import COMMANDS, timezone_choices, topic_choices
 from bot.adapters.discord.limits import EMBED_TOTAL, clip, fit_embed
 from bot.adapters.discord.render import LEADERBOARD_PAGE, render, render_leaderboard
 from bot.core.grading import Verdict
@@ -137,3 +137,26 @@ async def test_autocomplete_stays_within_25_choices() -> None:
     assert [choice.value for choice in berlin] == ["Europe/Berlin"]
     topics = await topic_choices(None, "cnn,optim")  # type: ignore[arg-type]
     assert [choice.value for choice in topics] == ["cnn,optimization"]
+
+
+def test_help_shows_every_slash_command_in_discords_syntax() -> None:
+    names = {command.name for command in COMMANDS}
+    assert set(wording.USAGE) == names
+    admin_help = "\n".join(wording.help_lines(is_admin=True))
+    for name in names:
+        assert f"\n/{name}" in admin_help, name
+    assert "key=value" not in admin_help
+    assert "reply to" not in admin_help  # replies are not read on Discord (no message content)
+    member_help = "\n".join(wording.help_lines(is_admin=False))
+    for name in wording.ADMIN_COMMANDS:
+        assert f"/{name}" not in member_help  # Discord hides them from members
+    assert "Points:" in member_help
+
+
+def test_wording_keeps_its_markdown_and_escapes_what_was_typed() -> None:
+    typed = wording.text("daily.no_match", query="**loud** _x_")
+    assert "\\*\\*loud\\*\\*" in typed and "\\_x\\_" in typed
+    assert "Press **Delete my data**" in wording.text("forgetme.confirm")
+    posted = wording.text("daily.already_posted", question_id="a_b_c")
+    assert "a\\_b\\_c" in posted and "/daily" in posted
+    assert wording.text("error.not_allowed").startswith("Only the server's admins")

@@ -18,12 +18,12 @@ from content.bank import Bank, load_bank
 from storage import Database
 from tests.adapters.telegram.fake_api import TOKEN, FakeTelegram
 
-# Flood windows a thousand times shorter and quick retries keep the suite fast while the same
-# code paths run.
+# Flood windows a thousand times shorter, quick retries and 429 waits capped at a quarter
+# second keep the suite fast while the same code paths run.
 FAST = AdapterOptions(
     poll_timeout=1.0,
     flood=FloodLimits().scaled(0.001),
-    retry=RetryPolicy(base_delay=0.01, max_delay=0.05),
+    retry=RetryPolicy(base_delay=0.01, max_delay=0.05, max_flood_wait=0.25),
 )
 
 

@@ -42,6 +42,7 @@ Params = dict[str, Any]
 class Call:
     method: str
     params: Params
+    at: float = field(default_factory=time.monotonic)  # when the request arrived
 
 
 @dataclass
@@ -188,6 +189,14 @@ class FakeTelegram:
 
     # -- what tests read ------------------------------------------------------------------
 
+    def times(self, method: str = "sendMessage", chat_id: int | None = None) -> list[float]:
+        """When each matching call arrived (monotonic seconds), oldest first."""
+        return [
+            call.at
+            for call in self.calls
+            if call.method == method and (chat_id is None or call.params.get("chat_id") == chat_id)
+        ]
+
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Params]:
         return [
             call.params
@@ -236,9 +245,11 @@ class FakeTelegram:
         params = await _decode(request)
         if method != "getUpdates":
             self.calls.append(Call(method, params))
-        failure = self._take_failure(method, params)
+        failure = self._take_failure(method, params) or refusal(method, params)
         if failure is not None:
             self._notify()
+            if failure.status == DROP and request.transport is not None:
+                request.transport.abort()  # the connection breaks with no answer at all
             return _failure_response(failure)
         handler = getattr(self, f"_api_{method}", None)
         result = await handler(params) if handler else True
@@ -371,12 +382,68 @@ def _failure_response(failure: Failure) -> web.Response:
     return _error(failure.status, failure.description, failure.retry_after)
 
 
+# What Telegram's HTML parse mode accepts; anything else is "can't parse entities".
+HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a"}
+    | {"code", "pre", "blockquote", "tg-emoji"}
+)
+_HTML_PIECE = re.compile(r"<(/?)([a-zA-Z-]*)[^<>]*>|&(#\d+|#x[0-9a-fA-F]+|lt|gt|amp|quot);|[<>&]")
+TEXT_LIMIT = 4096
+DROP = 0  # a `Failure` status meaning "close the connection without answering"
+CALLBACK_LIMIT = 64
+
+
+def refusal(method: str, params: Params) -> Failure | None:
+    """The 400 answer real Telegram gives for this request, or None when it is acceptable."""
+    if method in ("sendMessage", "editMessageText"):
+        text = str(params.get("text", ""))
+        if not text.strip():
+            return Failure(400, "Bad Request: message text is empty")
+        problem = html_problem(text) if params.get("parse_mode") == "HTML" else None
+        if problem:
+            return Failure(400, f"Bad Request: can't parse entities: {problem}")
+        if len(_as_shown(params).encode("utf-16-le")) // 2 > TEXT_LIMIT:
+            return Failure(400, "Bad Request: message is too long")
+    keyboard = params.get("reply_markup")
+    if isinstance(keyboard, dict):
+        for row in keyboard.get("inline_keyboard", []):
+            for button in row:
+                if len(str(button.get("callback_data", "")).encode()) > CALLBACK_LIMIT:
+                    return Failure(400, "Bad Request: BUTTON_DATA_INVALID")
+    return None
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram would refuse `text` in HTML parse mode (unknown or unbalanced tags, a bare
+    `<`, `>` or `&`), or None."""
+    stack: list[str] = []
+    for match in _HTML_PIECE.finditer(text):
+        piece = match.group(0)
+        if piece in ("<", ">", "&"):
+            return f"unescaped {piece!r} at byte offset {match.start()}"
+        if not piece.startswith("<"):
+            continue
+        closing, name = match.group(1), match.group(2).lower()
+        if name not in HTML_TAGS:
+            return f"unsupported start tag {name!r} at byte offset {match.start()}"
+        if not closing:
+            stack.append(name)
+        elif not stack or stack.pop() != name:
+            return f"can't find end tag corresponding to start tag {name!r}"
+    return f"can't find end tag for {stack[-1]!r}" if stack else None
+
+
 def too_many_requests(retry_after: int = 1, chat_id: int | None = None) -> Failure:
     return Failure(429, f"Too Many Requests: retry after {retry_after}", retry_after, chat_id)
 
 
 def blocked(chat_id: int | None = None) -> Failure:
     return Failure(403, "Forbidden: bot was blocked by the user", chat_id=chat_id)
+
+
+def dropped_connection(chat_id: int | None = None) -> Failure:
+    """The connection breaks before any answer: a network error on the client side."""
+    return Failure(DROP, "connection dropped", chat_id=chat_id)
 
 
 def server_error(chat_id: int | None = None) -> Failure:

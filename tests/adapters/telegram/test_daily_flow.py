@@ -11,7 +11,7 @@ from bot.core.replies import SettingsView
 from bot.core.service import StudyService
 from content.bank import Bank
 from content.model import Question
-from tests.adapters.telegram.fake_api import Failure, FakeTelegram, member
+from tests.adapters.telegram.fake_api import Failure, FakeTelegram, blocked, member
 
 GROUP = -1001234
 ADMIN = member(11, "Ada")
@@ -88,6 +88,9 @@ async def test_non_admin_settings_refused_admin_settings_saved(
     assert await post_time(service) == "09:00"
     asked = fake.sent("getChatMember")
     assert {"chat_id": GROUP, "user_id": BOB["id"]}.items() <= asked[0].items()
+    fake.message(GROUP, BOB, "/settings")  # members may look, without the topic buttons
+    (shown,) = await fake.wait_for_call("sendMessage", in_group("time = 09:00"))
+    assert "reply_markup" not in shown
 
     fake.message(GROUP, ADMIN, "/settings time=08:30")
     await fake.wait_for_call("sendMessage", in_group("Settings saved"))
@@ -170,3 +173,34 @@ async def test_member_text_is_escaped_and_cannot_mention(
     assert "<b>Eve" not in ack["text"]
     assert "@everyone" not in ack["text"]
     assert "@\u2060everyone" in ack["text"]
+
+
+async def test_closed_forum_topic_falls_back_to_the_general_topic(
+    fake: FakeTelegram, adapter: TelegramAdapter
+) -> None:
+    fake.add_chat(GROUP, title="Forum", is_forum=True)
+    fake.fail("sendMessage", Failure(400, "Bad Request: TOPIC_CLOSED", chat_id=GROUP))
+    fake.message(GROUP, BOB, "/leaderboard", thread_id=77)
+    tries = await fake.wait_for_call("sendMessage", in_group("Leaderboard"), count=2)
+    assert tries[0]["message_thread_id"] == 77
+    assert "message_thread_id" not in tries[1]
+    (board,) = fake.bot_messages(GROUP, "Leaderboard")
+    assert "message_thread_id" not in board
+
+
+async def test_unblocking_the_bot_brings_private_feedback_back(
+    fake: FakeTelegram, adapter: TelegramAdapter, bank: Bank
+) -> None:
+    post = await post_daily(fake, first_question(bank))
+    fake.fail("sendMessage", blocked(chat_id=BOB["id"]))
+    answer = fake.message(GROUP, BOB, "no idea", reply_to=int(post["message_id"]))
+    await fake.wait_for_call("sendMessage", in_group("key points covered"))
+
+    fake.membership(BOB["id"], "kicked", "member", BOB)  # Bob unblocks the bot
+    fake.message(GROUP, BOB, "gradients", reply_to=int(post["message_id"]), edit_of=answer)
+    await fake.wait_for_call("sendMessage", in_group("replaces your earlier answer"))
+    await fake.wait_for_call("sendMessage", lambda p: p["chat_id"] == BOB["id"], count=2)
+    (delivered,) = fake.bot_messages(BOB["id"])
+    assert "Covered" in delivered["text"] or "Missed" in delivered["text"]
+    compact = [p for p in fake.sent("sendMessage", GROUP) if "key points covered" in p["text"]]
+    assert len(compact) == 1  # only the answer from while the bot was blocked

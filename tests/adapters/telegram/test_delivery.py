@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from telegram import Bot, Message
 from telegram.error import NetworkError
 
-from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram import TelegramAdapter, create_adapter
 from bot.adapters.telegram.delivery import Courier, RetryPolicy
-from bot.adapters.telegram.flood import FloodControl, FloodLimits
+from bot.adapters.telegram.flood import FloodControl, FloodLimits, Limit
 from bot.core.ports import ChatUnavailable
 from bot.core.refs import ChatRef
+from bot.core.replies import Notice
 from bot.core.service import StudyService
+from tests.adapters.telegram.conftest import FAST, settings_for
 from tests.adapters.telegram.fake_api import (
     TOKEN,
     Failure,
     FakeTelegram,
     blocked,
+    dropped_connection,
     member,
     server_error,
     too_many_requests,
@@ -68,6 +74,15 @@ async def test_server_errors_retry_with_growing_backoff(fake: FakeTelegram, bot:
     assert len(fake.bot_messages(GROUP)) == 1
 
 
+async def test_a_dropped_connection_is_retried(fake: FakeTelegram, bot: Bot) -> None:
+    fake.fail("sendMessage", dropped_connection())
+    sleep = RecordedSleep()
+    await send(courier(sleep), bot)
+    assert sleep.waits == [0.01]
+    assert len(fake.sent("sendMessage")) == 2
+    assert len(fake.bot_messages(GROUP)) == 1
+
+
 async def test_retries_are_bounded(fake: FakeTelegram, bot: Bot) -> None:
     fake.fail("sendMessage", server_error(), times=5)
     sleep = RecordedSleep()
@@ -103,18 +118,29 @@ async def test_429_on_a_reply_is_retried_and_delivered_once(
     await fake.wait_for(lambda f: len(f.bot_messages(42)) == 1)
     assert len(fake.sent("sendMessage", 42)) == 2
     assert "Commands:" in fake.bot_messages(42)[0]["text"]
+    refused, accepted = fake.times("sendMessage", 42)
+    # The test options cap the 1 s `retry_after` at FAST's quarter second.
+    assert accepted - refused >= FAST.retry.max_flood_wait
 
 
 async def test_a_chat_waiting_out_a_flood_limit_does_not_hold_up_others(
-    fake: FakeTelegram, adapter: TelegramAdapter
+    fake: FakeTelegram, service: StudyService, tmp_path: Path
 ) -> None:
-    fake.fail("sendMessage", too_many_requests(retry_after=2, chat_id=GROUP))
-    fake.message(GROUP, member(7, "Ann"), "/leaderboard")
-    await fake.wait_for_call("sendMessage", lambda p: p["chat_id"] == GROUP)
-    fake.message(42, member(42, "Grace"), "/help")
-    await fake.wait_for(lambda f: len(f.bot_messages(42)) == 1)
-    assert fake.bot_messages(GROUP) == []  # the group's answer is still waiting
-    await fake.wait_for(lambda f: len(f.bot_messages(GROUP)) == 1)
+    patient = replace(FAST, retry=replace(FAST.retry, max_flood_wait=RetryPolicy().max_flood_wait))
+    running = create_adapter(settings_for(fake, tmp_path), service, patient)
+    await running.start()
+    try:
+        fake.fail("sendMessage", too_many_requests(retry_after=1, chat_id=GROUP))
+        fake.message(GROUP, member(7, "Ann"), "/leaderboard")
+        await fake.wait_for_call("sendMessage", lambda p: p["chat_id"] == GROUP)
+        fake.message(42, member(42, "Grace"), "/help")
+        await fake.wait_for(lambda f: len(f.bot_messages(42)) == 1)
+        assert fake.bot_messages(GROUP) == []  # the group's answer is still waiting
+        await fake.wait_for(lambda f: len(f.bot_messages(GROUP)) == 1)
+        refused, accepted = fake.times("sendMessage", GROUP)
+        assert accepted - refused >= 1.0  # the full `retry_after`
+    finally:
+        await running.stop()
 
 
 async def test_blocked_chat_is_marked_inactive_on_the_daily_post(
@@ -141,3 +167,44 @@ async def test_unexpected_failure_is_logged_answered_and_survived(
     assert any("chat 42" in r.getMessage() and "user 42" in r.getMessage() for r in errors)
     fake.message(42, member(42, "Grace"), "/help")
     await fake.wait_for_call("sendMessage", lambda p: "Commands:" in p["text"])
+
+
+# Small limits with short windows: the real limiter, measured where the requests land.
+FAN_OUT = replace(
+    FAST,
+    flood=FloodLimits(overall=Limit(4, 0.15), group=Limit(2, 0.3), private=Limit(2, 0.3)),
+)
+
+
+JITTER = 0.05
+
+
+def most_in_window(times: list[float], seconds: float) -> int:
+    return max(sum(1 for t in times if start <= t < start + seconds) for start in times)
+
+
+async def test_fan_out_through_the_outbox_stays_within_flood_limits(
+    fake: FakeTelegram, service: StudyService, tmp_path: Path
+) -> None:
+    running = create_adapter(settings_for(fake, tmp_path), service, FAN_OUT)
+    await running.start()
+    chats = [ChatRef("telegram", str(-1000 - n)) for n in range(12)]
+    busy = ChatRef("telegram", "-2000")
+    notice = Notice("forgetme.nothing")
+    try:
+        sends = [running.outbox.send(busy, notice) for _ in range(6)]
+        sends += [running.outbox.send(chat, notice) for chat in chats]
+        async with asyncio.timeout(10):
+            ids = await asyncio.gather(*sends)
+    finally:
+        await running.stop()
+    assert all(ids) and len(set(ids)) == 18
+    overall = fake.times("sendMessage")
+    assert len(overall) == 18
+    # Windows 50 ms short leave room for request jitter; without the limiter all 18 land
+    # at once, and a group's slots stamped too early let its messages land in bursts.
+    assert most_in_window(overall, 0.15 - JITTER) <= 4
+    assert overall[-1] - overall[0] >= 0.15 * 3
+    in_busy = fake.times("sendMessage", int(busy.chat_id))
+    assert most_in_window(in_busy, 0.3 - JITTER) <= 2
+    assert in_busy[-1] - in_busy[0] >= 0.3 * 2

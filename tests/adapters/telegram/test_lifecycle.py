@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from telegram.error import InvalidToken
+from telegram.warnings import PTBUserWarning
 
 from bot.adapters.telegram import TelegramAdapter, create_adapter
 from bot.adapters.telegram.adapter import file_url
+from bot.app import create_adapters
+from bot.config import load_settings
 from bot.core.service import StudyService
 from tests.adapters.telegram.conftest import FAST, settings_for
-from tests.adapters.telegram.fake_api import TOKEN, Failure, FakeTelegram, member
+from tests.adapters.telegram.fake_api import BOT_USER, TOKEN, Failure, FakeTelegram, member
 
 GROUP = -100123
 ADMIN = member(11, "Ada")
@@ -38,8 +41,31 @@ async def test_start_registers_the_command_menu(
 ) -> None:
     (menu,) = fake.sent("setMyCommands")
     assert {entry["command"] for entry in menu["commands"]} == SPEC_COMMANDS
+    assert all(entry["description"] for entry in menu["commands"])
     methods = [call.method for call in fake.calls]
     assert methods.index("getMe") < methods.index("setMyCommands")
+    with pytest.warns(PTBUserWarning, match="No `JobQueue`"):
+        assert adapter.application.job_queue is None  # the bot's scheduler is the only one
+
+
+async def test_environment_picks_the_token_and_the_bot_api_url(
+    fake: FakeTelegram, service: StudyService, tmp_path: Path
+) -> None:
+    environ = {
+        "STUDYBOT_TELEGRAM_TOKEN": TOKEN,
+        "STUDYBOT_TELEGRAM_API_URL": fake.base_url,
+        "STUDYBOT_DATABASE": str(tmp_path / "studybot.db"),
+    }
+    settings = load_settings(environ, env_file=None)
+    (running,) = create_adapters(settings, service)
+    assert isinstance(running, TelegramAdapter)
+    await running.start()
+    try:
+        assert running.application.bot.username == BOT_USER["username"]  # getMe on the fake
+        assert running.application.bot.base_url == f"{fake.base_url}{TOKEN}"
+        assert running.application.updater is not None and running.application.updater.running
+    finally:
+        await running.stop()
 
 
 async def test_help_answers_in_a_private_chat(fake: FakeTelegram, adapter: TelegramAdapter) -> None:
@@ -48,6 +74,14 @@ async def test_help_answers_in_a_private_chat(fake: FakeTelegram, adapter: Teleg
     assert "/answer" in reply["text"]
     assert "/daily" in reply["text"]  # the member is admin of their own private chat
     assert reply["parse_mode"] == "HTML"
+
+
+async def test_unknown_command_in_a_private_chat_gets_the_help(
+    fake: FakeTelegram, adapter: TelegramAdapter
+) -> None:
+    fake.message(42, member(42, "Grace"), "/scores")
+    (reply,) = await fake.wait_for_call("sendMessage", lambda p: p["chat_id"] == 42)
+    assert "Commands:" in reply["text"]
 
 
 async def test_command_for_another_bot_is_ignored(

@@ -27,7 +27,7 @@ from bot.core.replies import (
     SettingsView,
     Stats,
 )
-from tests.adapters.telegram.fake_api import FakeTelegram
+from tests.adapters.telegram.fake_api import FakeTelegram, html_problem
 
 CHAT = ChatRef("telegram", "-100777", title="Study")
 EVE = UserRef("telegram", "5", "<i>Eve</i> @admin")
@@ -70,6 +70,21 @@ def test_every_reply_renders_escaped(reply: Reply) -> None:
         assert "<script>" not in text
         assert "<i>Eve" not in text
         assert "@admin" not in text
+
+
+@pytest.mark.parametrize("private_chat", [False, True], ids=["group", "private"])
+def test_every_reply_is_html_telegram_accepts(private_chat: bool) -> None:
+    for reply in REPLIES:
+        for text in texts(render(reply, private_chat=private_chat)):
+            assert html_problem(text) is None, (type(reply).__name__, text)
+
+
+def test_the_fake_refuses_what_telegram_refuses() -> None:
+    assert html_problem("<b>ok</b> &amp; &lt;") is None
+    assert html_problem("a < b") is not None
+    assert html_problem("<b>open") is not None
+    assert html_problem("<script>x</script>") is not None
+    assert html_problem("fish & chips") is not None
 
 
 def test_unknown_reply_is_a_type_error() -> None:
