@@ -2,14 +2,16 @@
 
 The database holds the chats (Telegram and Discord) at schema version 1, as left by the
 previous release, so the process loads the question bank and the grader, applies the newer
-migrations, rebuilds every chat's daily job and catches up before it says it is ready. No
-platform token is set, so it runs the console chat; closing its input stops it.
+migrations, connects the Telegram adapter (to a local fake Bot API, through
+`STUDYBOT_TELEGRAM_API_URL`), rebuilds every chat's daily job and catches up before it says it
+is ready. SIGTERM then stops it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
 import sys
 import tempfile
@@ -20,9 +22,17 @@ from pathlib import Path
 
 from bench.chats import seed_chats
 from bench.common import arguments, emit, note, sized
+from bench.servers import fake_server
 from storage.database import migration_files
 
 READY_WITHIN_S = 120.0
+TOKEN = "123456789:" + "D" * 35
+READY_WORD = re.compile(rb"\bready\b")
+
+
+def is_ready_line(line: bytes) -> bool:
+    """The composition root's "ready" log line (text or JSON format)."""
+    return b"bot.app" in line and READY_WORD.search(line) is not None
 
 
 def previous_release_database(path: Path, chats: int) -> None:
@@ -35,34 +45,37 @@ def previous_release_database(path: Path, chats: int) -> None:
     seed_chats(path, chats, datetime.now(UTC), ("telegram", "discord"))
 
 
-async def time_to_ready(database: Path) -> float:
+async def time_to_ready(database: Path, api_url: str) -> float:
     """Seconds from launching the bot process until it logs that it is ready."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("STUDYBOT_")  # no tokens: the console chat
-    }
-    env.update(STUDYBOT_DATABASE=str(database), STUDYBOT_LOG_LEVEL="INFO")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("STUDYBOT_")}
+    env.update(
+        STUDYBOT_DATABASE=str(database),
+        STUDYBOT_LOG_LEVEL="INFO",
+        STUDYBOT_TELEGRAM_TOKEN=TOKEN,
+        STUDYBOT_TELEGRAM_API_URL=api_url,
+        NO_PROXY="127.0.0.1,localhost",
+    )
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
         "run",
-        stdin=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
         env=env,
     )
-    assert process.stdin is not None and process.stderr is not None
+    assert process.stderr is not None
     try:
         async with asyncio.timeout(READY_WITHIN_S):
             while line := await process.stderr.readline():
-                if b"ready" in line:
+                if is_ready_line(line):
                     return time.perf_counter() - started
         raise RuntimeError("the bot exited before it was ready")
     finally:
-        process.stdin.close()
+        if process.returncode is None:
+            process.terminate()
         try:
             async with asyncio.timeout(30):
                 await process.stderr.read()
@@ -74,11 +87,12 @@ async def time_to_ready(database: Path) -> float:
 
 async def run(chats: int, rounds: int) -> dict[str, object]:
     timings = []
-    for _ in range(rounds):
-        with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
-            database = Path(folder) / "study.db"
-            previous_release_database(database, chats)
-            timings.append(await time_to_ready(database))
+    async with fake_server("bench.fakebotapi", "--per-second", "1000") as base:
+        for _ in range(rounds):
+            with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
+                database = Path(folder) / "study.db"
+                previous_release_database(database, chats)
+                timings.append(await time_to_ready(database, f"{base}/bot"))
     note(f"startup: {', '.join(f'{t:.2f}' for t in timings)} s")
     return {
         "bench": "startup",

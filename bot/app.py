@@ -194,8 +194,8 @@ async def stop_adapters(started: list[PlatformAdapter]) -> None:
 
 async def run(settings: Settings) -> int:
     """`studybot run`: the platforms when a token is set, otherwise the console chat."""
-    configure_logging(settings.log_level, settings.log_format, settings)
     if settings.has_platform:
+        configure_logging(settings.log_level, settings.log_format, settings)
         try:
             return await run_platforms(settings)
         except (StorageError, DeckError, ModelMissing):
@@ -204,5 +204,8 @@ async def run(settings: Settings) -> int:
             # Through the log, not a bare traceback: the line is structured and masked.
             log.critical("stopped by an error: %s", error, exc_info=True)
             return 1
+    # INFO lines would interleave with the chat in the terminal; keep them for DEBUG sessions.
+    console_level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
+    configure_logging(console_level, settings.log_format, settings)
     print("No platform token set: starting the console chat.", file=sys.stderr)
     return await run_console(settings.database, heartbeat_file=settings.heartbeat_file)

@@ -73,6 +73,35 @@ class ChatRepository(Repository):
             "UPDATE chats SET settings = ? WHERE id = ?", (json.dumps(settings), chat_row_id)
         )
 
+    async def move_chat(
+        self, platform: str, old_chat_id: str, new_chat_id: str
+    ) -> ChatRecord | None:
+        """Give the chat under `old_chat_id` the platform id `new_chat_id` (a Telegram group
+        upgraded to a supergroup gets a new id). Settings, posts, answers, points, streaks and
+        quizzes stay with it: they refer to the row, not to the platform id. A record already
+        made for the new id is replaced when it has no history yet. Returns the moved chat, or
+        None when nothing moved: no chat under the old id (already moved), or the new id's
+        record has history of its own (both are then kept as they are)."""
+        moving = await self.find_chat(platform, old_chat_id)
+        if moving is None:
+            return None
+        taken = await self.find_chat(platform, new_chat_id)
+        if taken is not None:
+            if await self._has_history(taken.id):
+                return None
+            await self._run("DELETE FROM chats WHERE id = ?", (taken.id,))
+        await self._run("UPDATE chats SET chat_id = ? WHERE id = ?", (new_chat_id, moving.id))
+        return await self.get_chat_by_id(moving.id)
+
+    async def _has_history(self, chat_row_id: int) -> bool:
+        row = await self._one(
+            "SELECT EXISTS (SELECT 1 FROM posts WHERE chat_id = ?)"
+            " OR EXISTS (SELECT 1 FROM quiz_sessions WHERE chat_id = ?)"
+            " OR EXISTS (SELECT 1 FROM points_ledger WHERE chat_id = ?)",
+            (chat_row_id, chat_row_id, chat_row_id),
+        )
+        return bool(row and row[0])
+
     async def list_chats(self, *, active_only: bool = False) -> list[ChatRecord]:
         where = " WHERE active = 1" if active_only else ""
         rows = await self._all(f"SELECT {_CHAT_COLUMNS} FROM chats{where} ORDER BY id")

@@ -165,6 +165,18 @@ class PostRepository(Repository):
             (message_id, to_db(now), post_id),
         )
 
+    async def withdraw_post(self, post_id: int) -> bool:
+        """Delete a post that was never delivered, as if it had not been made (its daily slot
+        is free again). False when it was delivered meanwhile or is gone: nothing changed."""
+        changed = await self._run(
+            "DELETE FROM posts WHERE id = ? AND delivered_at IS NULL", (post_id,)
+        )
+        return changed == 1
+
+    async def find_post(self, post_id: int) -> PostRecord | None:
+        row = await self._one(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        return None if row is None else _post(row)
+
     async def mark_revealed(self, post_id: int, now: datetime) -> bool:
         """Close the post. False when it was already revealed or skipped (nothing changed)."""
         changed = await self._run(

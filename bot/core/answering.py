@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from bot.core.commands import SubmitAnswer
@@ -25,6 +26,25 @@ def clean_answer(raw: str) -> str:
     if len(answer) > MAX_ANSWER_CHARS:
         raise BadInput("answer.too_long", limit=MAX_ANSWER_CHARS, length=len(answer))
     return answer
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTarget:
+    """The post an answer goes to when it names none (no post id, not a reply)."""
+
+    post_id: int
+    question_id: str
+    counted: bool
+    """Still open: the answer earns points. Otherwise it is graded for practice only."""
+
+
+async def find_answer_target(core: Core, chat: ChatRecord) -> AnswerTarget | None:
+    """Read only: the chat's newest post that was not skipped, or None (`NothingOpen`)."""
+    async with core.db.read() as store:
+        post = await store.posts.find_latest_post(chat.id)
+    if post is None:
+        return None
+    return AnswerTarget(post.id, post.question_id, post.is_open(core.now()))
 
 
 async def submit_answer(core: Core, chat: ChatRecord, command: SubmitAnswer) -> AnswerFeedback:

@@ -12,7 +12,7 @@ from bot.core.chatsettings import ChatSettings
 from bot.core.grading import Grader
 from bot.core.messages import text
 from bot.core.planning import NoPlanner, Planner
-from bot.core.ports import ChatUnavailable, Clock, Outbox
+from bot.core.ports import ChatUnavailable, Clock, Outbox, Undeliverable
 from bot.core.questions import QuestionBank, missing_question
 from bot.core.refs import ChatRef, Platform, UserRef
 from bot.core.replies import Reply
@@ -22,6 +22,16 @@ from storage.records import ChatRecord, MemberRecord
 from storage.store import Store
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What became of one message handed to an outbox."""
+
+    delivered: bool
+    message_id: str | None = None
+    refused: bool = False
+    """The platform will not take it here until someone acts (`Undeliverable`); not retried."""
 
 
 @dataclass
@@ -48,25 +58,34 @@ class Core:
         )
 
     async def send(self, chat: ChatRecord, reply: Reply) -> tuple[bool, str | None]:
-        """Deliver through the chat's outbox: (delivered, platform message id).
+        """Deliver through the chat's outbox: (delivered, platform message id). See `deliver`."""
+        result = await self.deliver(chat, reply)
+        return result.delivered, result.message_id
 
-        A chat the platform says is gone is marked inactive; any other failure is logged and
-        left for a retry, so nothing already stored is lost."""
+    async def deliver(self, chat: ChatRecord, reply: Reply) -> Delivery:
+        """Deliver through the chat's outbox.
+
+        A chat the platform says is gone is marked inactive; one the bot may not post in right
+        now (`Undeliverable`) is left to its admins, who were told, with no retry; any other
+        failure is logged and left for a retry, so nothing already stored is lost."""
         outbox = self.outboxes.get(chat.platform)
         ref = chat_ref(chat)
         if outbox is None:
             log.warning("no outbox for %s; delivery to chat %s waits", chat.platform, chat.id)
-            return False, None
+            return Delivery(False)
         try:
-            return True, await outbox.send(ref, reply)
+            return Delivery(True, await outbox.send(ref, reply))
         except ChatUnavailable:
             log.info("chat %s:%s is unavailable; marking it inactive", chat.platform, chat.id)
             await self.set_active(chat, False)
-            return False, None
+            return Delivery(False)
+        except Undeliverable as error:
+            log.info("%s cannot go to chat %s now: %s", type(reply).__name__, chat.id, error)
+            return Delivery(False, refused=True)
         except Exception:
             log.exception("delivery of %s to chat %s failed", type(reply).__name__, chat.id)
             self.planner.retry_later(ref)
-            return False, None
+            return Delivery(False)
 
     async def set_active(self, chat: ChatRecord, active: bool) -> None:
         async with self.db.write() as store:

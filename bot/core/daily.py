@@ -1,7 +1,8 @@
 """The daily post and its reveal: created in the database first, then delivered.
 
 A post row is written before delivery and marked delivered after, so a failed delivery is
-retried later and nothing acknowledged is lost. The reveal works the same way.
+retried later and nothing acknowledged is lost. The reveal works the same way. A post the
+platform refuses until someone acts (`Undeliverable`) is withdrawn instead: it never counted.
 """
 
 from __future__ import annotations
@@ -124,11 +125,15 @@ async def _send_posts(core: Core, chat: ChatRecord) -> bool:
     async with core.db.read() as store:
         pending = await store.posts.list_undelivered_posts(chat.id)
     for post in pending:
-        delivered, message_id = await core.send(chat, post_reply(core, chat, post))
-        if not delivered:
+        result = await core.deliver(chat, post_reply(core, chat, post))
+        if not result.delivered:
+            if result.refused:
+                # Nobody saw it: it does not count, so `/daily` after the fix posts again.
+                async with core.db.write() as store:
+                    await store.posts.withdraw_post(post.id)
             return False
         async with core.db.write() as store:
-            await store.posts.set_delivered(post.id, message_id, core.now())
+            await store.posts.set_delivered(post.id, result.message_id, core.now())
         core.planner.reveal_at(chat_ref(chat), post.closes_at)
     return True
 

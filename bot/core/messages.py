@@ -35,6 +35,9 @@ MESSAGES: dict[str, str] = {
     "Use /daily ID or /daily search words to post another one.",
     "daily.delivery_pending": "Question {question_id} is saved but could not be delivered yet; "
     "I will keep trying.",
+    "daily.withdrawn": "Question {question_id} could not be posted: I may not post in this "
+    "chat's channel, so it does not count. The admins have been told what to fix; "
+    "send /daily again afterwards.",
     "daily.low_stock": "Only {left} questions this chat has not had are left in its topics and "
     "difficulty range. After that, questions repeat, oldest first. "
     "Widen the range with /settings topics=all difficulty=1-3.",

@@ -43,7 +43,36 @@ def daily_trigger(settings: ChatSettings) -> CronTrigger:
 @lru_cache(maxsize=4096)
 def _shared_trigger(hour: int, minute: int, timezone: str) -> CronTrigger:
     # A trigger holds no per-job state: thousands of chats posting at 09:00 share one.
-    return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(timezone))
+    return SharedCronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(timezone))
+
+
+class SharedCronTrigger(CronTrigger):  # type: ignore[misc]
+    """A cron trigger that remembers its last first-fire answer: every job added with it at
+    start-up asks for the next fire time after "now", and the answer only changes once that
+    time has passed. 10,000 chats then cost one calendar search, not 10,000.
+
+    The search runs on the local wall clock, so the answer is kept for the wall-clock span it
+    holds for; across a DST change the wall clock jumps and the search simply runs again."""
+
+    _first: tuple[datetime, datetime, datetime] | None = None
+
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
+        if previous_fire_time is not None:
+            result: datetime | None = super().get_next_fire_time(previous_fire_time, now)
+            return result
+        wall = self._wall(now)
+        known = self._first
+        if known is not None and known[0] <= wall <= known[1]:
+            return known[2]
+        found: datetime | None = super().get_next_fire_time(None, now)
+        if found is not None:
+            self._first = (wall, self._wall(found), found)
+        return found
+
+    def _wall(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.timezone).replace(tzinfo=None)
 
 
 def job_id(kind: str, chat: ChatRef) -> str:

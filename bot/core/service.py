@@ -112,6 +112,31 @@ class StudyService:
         if record is not None and record.active:
             await self.core.set_active(record, False)
 
+    async def answer_target(self, chat: ChatRef) -> answering.AnswerTarget | None:
+        """Read only: the post an answer that names none goes to (the chat's newest post that
+        was not skipped), so a form can be refused before it is filled in; None if none."""
+        async with self.core.db.read() as store:
+            record = await store.chats.find_chat(chat.platform, chat.chat_id)
+        if record is None:
+            return None
+        return await answering.find_answer_target(self.core, record)
+
+    async def chat_moved(self, old: ChatRef, new: ChatRef) -> bool:
+        """The platform gave the chat a new id (a Telegram group upgraded to a supergroup):
+        its record, with settings, posts, answers and points, and its jobs move to the new id.
+        False when nothing moved (already moved, or the new id has history of its own)."""
+        async with self.core.db.write() as store:
+            record = await store.chats.move_chat(old.platform, old.chat_id, new.chat_id)
+        if record is None:
+            return False
+        log.info("chat %s:%s is now %s", old.platform, old.chat_id, new.chat_id)
+        settings = settings_of(record)
+        self.core.planner.chat_changed(old, settings, False)  # drops the old id's jobs
+        self.core.planner.chat_changed(chat_ref(record), settings, record.active)
+        if record.active:
+            await daily.plan_open_reveals(self.core, record)
+        return True
+
     async def active_quiz(self, chat: ChatRef, user: UserRef) -> int | None:
         """The member's running quiz in the chat (solo first, else the chat's group quiz)."""
         async with self.core.db.read() as store:
@@ -205,8 +230,16 @@ class StudyService:
         delivered = await daily.deliver_pending(self.core, chat)
         if delivered:
             await daily.warn_if_running_low(self.core, chat, new)
-        key = "daily.posted" if delivered else "daily.delivery_pending"
+            key = "daily.posted"
+        else:
+            key = await self._undelivered_key(new.post.id)
         return [Notice(key, {"question_id": question_id}, "user")]
+
+    async def _undelivered_key(self, post_id: int) -> str:
+        """Why `/daily` did not post: a passing failure (retried) or a refusal (withdrawn)."""
+        async with self.core.db.read() as store:
+            kept = await store.posts.find_post(post_id)
+        return "daily.delivery_pending" if kept is not None else "daily.withdrawn"
 
     async def _submit_answer(self, command: SubmitAnswer, chat: ChatRecord) -> list[Reply]:
         return [await answering.submit_answer(self.core, chat, command)]

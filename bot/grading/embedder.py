@@ -15,6 +15,8 @@ from tokenizers import Tokenizer
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_TOKENS = 512
+# Punctuation that ends a clause; other marks (apostrophes, hyphens, slashes) are just skipped.
+CLAUSE_MARKS = tuple('.,;:!?()[]{}"')
 
 Vector = npt.NDArray[np.float32]
 
@@ -42,6 +44,8 @@ class StaticEmbedder:
         unk = self._tokenizer.token_to_id("[UNK]")
         self._unk = -1 if unk is None else int(unk)
         self.dimensions = int(self._table.shape[1])
+        marks = (self._tokenizer.token_to_id(mark) for mark in CLAUSE_MARKS)
+        self._clause_marks = frozenset(mark for mark in marks if mark is not None)
 
     def token_ids(self, text: str) -> list[int]:
         ids = self._tokenizer.encode(text, add_special_tokens=False).ids[:MAX_TOKENS]
@@ -92,6 +96,34 @@ class StaticEmbedder:
         vectors = np.add.reduceat(self._rows(flat), starts, axis=0) / counts[:, None]
         norms = np.linalg.norm(vectors, axis=1).astype(np.float32)
         return (vectors / np.maximum(norms, 1e-9)[:, None]).astype(np.float32), norms
+
+    def clauses(self, text: str) -> list[tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]]:
+        """The text's runs of words between punctuation marks, in order: for each run, one raw
+        row per word (the sum of its pieces' rows) and each word's piece count, so the mean
+        vector of any stretch of words can be had from running sums."""
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        pieces: dict[int, list[int]] = {}
+        for token, word in zip(encoding.ids[:MAX_TOKENS], encoding.word_ids, strict=False):
+            if word is not None and token != self._unk:
+                pieces.setdefault(word, []).append(token)
+        words: list[list[int]] = []
+        run_of: list[int] = []
+        run = 0
+        for word in sorted(pieces):
+            ids = pieces[word]
+            if ids[0] in self._clause_marks:
+                run += 1
+            elif any(char.isalnum() for char in self._tokenizer.id_to_token(ids[0]) or ""):
+                words.append(ids)
+                run_of.append(run)
+        if not words:
+            return []
+        flat = [token for ids in words for token in ids]
+        starts = np.cumsum([0, *(len(ids) for ids in words[:-1])])
+        sums: npt.NDArray[np.float32] = np.add.reduceat(self._rows(flat), starts, axis=0)
+        counts = np.asarray([len(ids) for ids in words], dtype=np.float32)
+        breaks = [index for index in range(1, len(words)) if run_of[index] != run_of[index - 1]]
+        return list(zip(np.split(sums, breaks), np.split(counts, breaks), strict=True))
 
     def _rows(self, ids: list[int]) -> npt.NDArray[np.float32]:
         index = np.asarray(ids, dtype=np.int64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from bot.grading.keypoints import (
     matcher_for,
 )
 from bot.grading.scoring import Features, combine
+from bot.grading.semantic import PointForms, paraphrased, prepare_points, window_vectors
 from bot.grading.spelling import Speller
 from bot.grading.text import content_stems, sentences, words
 from content.model import KeyPoint, Question
@@ -34,6 +35,10 @@ CHUNK_WORDS = 40
 MAX_CACHED_REFERENCES = 4096
 # A key point the question itself names is covered by merely echoing the question.
 PROMPT_POINT_WEIGHT = 0.25
+# Key points said in other words count only for an answer that already earns half marks on its
+# words and meaning: paraphrase credit completes an answer, it does not rescue one about something
+# else. At 40 (the partial band) two wrong answers of the tuning split gained a point; at 50, none.
+PARAPHRASE_FROM = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +50,7 @@ class Reference:
     chunk_vectors: npt.NDArray[np.float32]
     prompt_vector: npt.NDArray[np.float32]
     matchers: tuple[PointMatcher, ...]
+    point_forms: PointForms
     point_weights: tuple[float, ...]
     known_words: frozenset[str]
     reference_stems: frozenset[str]
@@ -137,6 +143,9 @@ class EmbeddingGrader:
             chunk_vectors=self._embedder.embed_many(chunks),
             prompt_vector=self._embedder.embed(prompt),
             matchers=matchers,
+            point_forms=prepare_points(
+                self._embedder, [] if derived else [point.forms for point in points], prompt_words
+            ),
             point_weights=tuple(
                 PROMPT_POINT_WEIGHT if matcher.found_in(prompt_vocabulary) else 1.0
                 for matcher in matchers
@@ -158,9 +167,13 @@ class EmbeddingGrader:
         text = answer[:MAX_ANSWER_CHARS]
         answer_words = words(text)
         flags = self._flags(reference, text, answer_words, peers)
+        corrected = reference.speller.correct(text)
         found = coverage(reference.matchers, answer_vocabulary(text))
-        features = self._features(reference, text, found)
+        features = self._features(reference, corrected, found)
         score = combine(features)
+        if not flags and score >= PARAPHRASE_FROM:
+            found = self._paraphrases(reference, corrected, found)
+            score = combine(replace(features, coverage=self._coverage(reference, found)))
         for flag in flags:
             score = min(score, guards.CAPS[flag])
         if truncated:
@@ -187,25 +200,35 @@ class EmbeddingGrader:
             flags.append("keywords")
         return flags
 
-    def _features(self, reference: Reference, answer: str, found: list[bool]) -> Features:
-        text = reference.speller.correct(answer)
+    def _paraphrases(self, reference: Reference, text: str, found: list[bool]) -> list[bool]:
+        """Key points the words missed but a stretch of the answer says in other words."""
+        missed = [index for index, hit in enumerate(found) if not hit]
+        if not missed or not len(reference.point_forms.vectors):
+            return found
+        windows = window_vectors(self._embedder, text, reference.prompt_words)
+        extra = paraphrased(reference.point_forms, windows, missed)
+        return [hit or index in extra for index, hit in enumerate(found)]
+
+    def _features(self, reference: Reference, text: str, found: list[bool]) -> Features:
         vector = self._embedder.embed(text)
         answer_words = novelty(self._word_set(text), reference.prompt_words)
         recall, precision = align(answer_words, reference.words)
-        weights = reference.point_weights
         return Features(
             whole=float(np.max(reference.answer_vectors @ vector)),
             part=float(np.max(reference.chunk_vectors @ vector)),
             prompt=float(reference.prompt_vector @ vector),
             recall=recall,
             precision=precision,
-            coverage=(
-                sum(w for w, hit in zip(weights, found, strict=True) if hit) / sum(weights)
-                if found
-                else None
-            ),
+            coverage=self._coverage(reference, found),
             derived=reference.derived,
         )
+
+    @staticmethod
+    def _coverage(reference: Reference, found: list[bool]) -> float | None:
+        weights = reference.point_weights
+        if not found:
+            return None
+        return sum(w for w, hit in zip(weights, found, strict=True) if hit) / sum(weights)
 
     def _result(
         self, reference: Reference, score: int, found: list[bool], flags: list[str]

@@ -8,7 +8,8 @@ typically reach:
 - `sentence`: cosine of the whole answer to the best reference (or its best chunk);
 - `focus`: how much closer the answer is to the reference than to the question itself, which
   tells an answer that only talks around the question's topic from one that answers it;
-- `points`: the share of curated key points named (bank questions only: key points derived
+- `points`: the share of curated key points named, in their words or in other words (see
+  `semantic.py`) (bank questions only: key points derived
   from a bare reference text are its salient words, already counted by `align`, so they are
   reported as feedback but not scored again);
 - `precision`: how much of what the answer adds is in the reference; a small weight, since a

@@ -106,6 +106,7 @@ def test_studybot_run_without_tokens_is_the_console_chat(tmp_path: Path) -> None
     out, err = done.stdout.decode(), done.stderr.decode()
     assert done.returncode == 0, err
     assert "console chat" in err and db.exists(), "the database named by STUDYBOT_DATABASE"
+    assert " INFO " not in err and "level=INFO" not in err, "no log chatter in the chat terminal"
     assert "paused=yes" in out and "Use /answer" in out
     assert "paused=no" in out, "ada of the first line (not '\\ufeffada') is the admin"
     assert "bot: Leaderboard, all time:" in out

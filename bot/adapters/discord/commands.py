@@ -13,7 +13,7 @@ from discord import app_commands
 from bot.adapters.discord.components import AnswerModal, forget_view
 from bot.adapters.discord.limits import CHOICE_NAME
 from bot.adapters.discord.outbox import no_permission
-from bot.adapters.discord.runtime import Interaction, origin, runner_of, user_of
+from bot.adapters.discord.runtime import Interaction, chat_of, origin, runner_of, user_of
 from bot.core.chatsettings import MAX_WINDOW_HOURS, MIN_WINDOW_HOURS
 from bot.core.commands import (
     ChangeSettings,
@@ -28,6 +28,7 @@ from bot.core.commands import (
     StartQuiz,
     Window,
 )
+from bot.core.errors import NothingOpen
 from bot.core.quiz import MAX_QUIZ_QUESTIONS
 from content.model import TOPIC_TITLES, TOPICS
 
@@ -76,7 +77,13 @@ async def daily(interaction: Interaction, question: str = "") -> None:
 @app_commands.command(name="answer", description="Answer the open question in a long form.")
 @app_commands.guild_only()
 async def answer(interaction: Interaction) -> None:
-    await interaction.response.send_modal(AnswerModal(post_id=None))
+    # Refused before the form opens, not after the member has written a long answer. The form
+    # is tied to that post, so a question posted meanwhile does not take the answer.
+    target = await runner_of(interaction).service.answer_target(chat_of(interaction))
+    if target is None:
+        raise NothingOpen()
+    form = AnswerModal(post_id=target.post_id, practice=not target.counted)
+    await interaction.response.send_modal(form)
 
 
 @app_commands.command(name="reveal", description="Close the open question now and reveal it.")

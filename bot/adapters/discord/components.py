@@ -23,6 +23,7 @@ AnyItem = discord.ui.Item[Any]
 
 
 MODAL_TIMEOUT_S = 3600.0
+PRACTICE_TITLE = "Practice answer (no points: closed)"
 
 
 class NotYours(UserError):
@@ -54,7 +55,8 @@ class GuardedModal(discord.ui.Modal):
 
 
 class AnswerModal(GuardedModal, title="Your answer"):
-    """A long answer to a daily post; `post_id` None means the chat's open post."""
+    """A long answer to a daily post; `post_id` None means the chat's open post. A `practice`
+    form says so in its title: the post's window has closed, the answer earns no points."""
 
     answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Answer in your own words",
@@ -62,8 +64,12 @@ class AnswerModal(GuardedModal, title="Your answer"):
         max_length=ANSWER_MAX,
     )
 
-    def __init__(self, post_id: int | None) -> None:
-        super().__init__(custom_id=form_id("answerform", post_id), timeout=MODAL_TIMEOUT_S)
+    def __init__(self, post_id: int | None, *, practice: bool = False) -> None:
+        super().__init__(
+            title=PRACTICE_TITLE if practice else AnswerModal.title,
+            custom_id=form_id("answerform", post_id),
+            timeout=MODAL_TIMEOUT_S,
+        )
         self.post_id = post_id
 
     async def on_submit(self, interaction: Interaction, /) -> None:

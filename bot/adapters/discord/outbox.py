@@ -1,13 +1,16 @@
 """Delivery of what the core starts on its own: daily posts, reveals, admin notices.
 
 A server the bot has left is `ChatUnavailable`; a server in a Discord outage fails the delivery
-so the core retries it. A channel where the bot lacks permission is reported to the server's
-admins and the delivery is skipped; the bot keeps running.
+so the core retries it. A channel where the bot lacks permission, or no channel at all, is
+reported to the server's admins and the message is `Undeliverable` (the core withdraws a daily
+post, so `/daily` posts it once fixed). When the chosen channel was deleted, posts go to the
+server's system channel and the admins are told so, at most once a day.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, date, datetime
 
 import discord
 
@@ -15,7 +18,7 @@ from bot.adapters.discord.limits import THREAD_NAME, clip
 from bot.adapters.discord.render import Outgoing, render
 from bot.adapters.discord.runtime import StudyCore
 from bot.core.commands import ShowSettings
-from bot.core.ports import ChatUnavailable
+from bot.core.ports import ChatUnavailable, Undeliverable
 from bot.core.refs import ChatRef, UserRef
 from bot.core.replies import Notice, PostQuestion, Reply, SettingsView
 
@@ -35,6 +38,11 @@ NO_PERMISSION = (
     "or choose another channel with /settings channel:#channel."
 )
 
+CHANNEL_GONE = (
+    "The channel chosen for studybot's daily question no longer exists, so it posted in "
+    "{channel} instead. An admin can choose a channel with /settings channel:#channel."
+)
+
 
 class ServerUnavailable(Exception):
     """Discord reports the server as temporarily unavailable; the delivery is retried later."""
@@ -49,6 +57,8 @@ class DiscordOutbox:
         self._client = client
         self._service = service
         self._threads = threads
+        # Server id -> the UTC date its admins were last told the chosen channel is gone.
+        self._gone_reported: dict[int, date] = {}
 
     async def send(self, chat: ChatRef, reply: Reply) -> str | None:
         guild = self._client.get_guild(int(chat.chat_id))
@@ -62,21 +72,34 @@ class DiscordOutbox:
         if isinstance(reply, Notice) and reply.audience == "admins":
             await self.tell_admins(guild, outgoing.content or "")
             return None
-        channel = await self._daily_channel(guild, chat)
+        channel, chosen_gone = await self._daily_channel(guild, chat)
         if channel is None:
             await self.tell_admins(guild, NO_CHANNEL)
-            return None
+            raise Undeliverable(f"server {chat.chat_id} has no channel to post in")
         message = await self._post(guild, channel, outgoing)
-        if message is not None and isinstance(reply, PostQuestion) and self._threads:
+        if chosen_gone:
+            await self._report_channel_gone(guild, channel)
+        if isinstance(reply, PostQuestion) and self._threads:
             await self._open_thread(guild, message, reply)
-        return str(message.id) if message is not None else None
+        return str(message.id)
 
-    async def _daily_channel(self, guild: discord.Guild, chat: ChatRef) -> Postable | None:
+    async def _daily_channel(
+        self, guild: discord.Guild, chat: ChatRef
+    ) -> tuple[Postable | None, bool]:
+        """The channel to post in, and whether it stands in for a chosen channel that is gone."""
         setting = await self._channel_setting(chat)
         channel = guild.get_channel(int(setting)) if setting and setting.isdigit() else None
         if isinstance(channel, discord.TextChannel | discord.VoiceChannel):
-            return channel
-        return guild.system_channel
+            return channel, False
+        return guild.system_channel, bool(setting)
+
+    async def _report_channel_gone(self, guild: discord.Guild, used: Postable) -> None:
+        today = datetime.now(UTC).date()
+        if self._gone_reported.get(guild.id) == today:
+            return
+        self._gone_reported[guild.id] = today
+        log.warning("the daily channel of server %s is gone; posted in %s", guild.id, used.id)
+        await self.tell_admins(guild, CHANNEL_GONE.format(channel=f"<#{used.id}>"))
 
     async def _channel_setting(self, chat: ChatRef) -> str | None:
         replies = await self._service.handle(ShowSettings(chat, BOT_ITSELF, is_admin=True))
@@ -85,16 +108,18 @@ class DiscordOutbox:
 
     async def _post(
         self, guild: discord.Guild, channel: Postable, outgoing: Outgoing
-    ) -> discord.Message | None:
+    ) -> discord.Message:
+        """Send to `channel`; `Undeliverable` (the admins told) when Discord refuses."""
         try:
             return await channel.send(**outgoing.kwargs())
         except discord.Forbidden:
             log.warning("no permission to post in channel %s of server %s", channel.id, guild.id)
             await self.tell_admins(guild, no_permission("post", channel), avoid=channel.id)
+            raise Undeliverable(f"no permission to post in channel {channel.id}") from None
         except discord.NotFound:
             log.warning("channel %s of server %s is gone", channel.id, guild.id)
             await self.tell_admins(guild, NO_CHANNEL, avoid=channel.id)
-        return None
+            raise Undeliverable(f"channel {channel.id} is gone") from None
 
     async def _open_thread(
         self, guild: discord.Guild, message: discord.Message, post: PostQuestion

@@ -7,6 +7,7 @@ from typing import Protocol
 
 import discord
 
+from bot.core.answering import AnswerTarget
 from bot.core.commands import Command, Window
 from bot.core.errors import NotAllowed
 from bot.core.refs import ChatRef, UserRef
@@ -23,6 +24,8 @@ class StudyCore(Protocol):
     async def chat_seen(self, chat: ChatRef) -> None: ...
 
     async def chat_gone(self, chat: ChatRef) -> None: ...
+
+    async def answer_target(self, chat: ChatRef) -> AnswerTarget | None: ...
 
 
 class Runner(Protocol):

@@ -27,6 +27,9 @@ OVERRIDES: dict[str, str] = {
     "group. Press **Delete my data** below to go ahead.",
     "daily.already_posted": "Today's question is already posted ({question_id}). "
     "Use /daily with a question id or search words to post another one.",
+    "daily.withdrawn": "Question {question_id} could not be posted: studybot may not post in "
+    "this server's daily channel, so it does not count. The admins have been told what to fix; "
+    "use /daily again afterwards.",
     "daily.low_stock": "Only {left} questions this server has not had are left in its topics "
     "and difficulty range. After that, questions repeat, oldest first. "
     f"Widen the range with {SETTINGS_HINT}.",

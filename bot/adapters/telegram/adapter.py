@@ -37,10 +37,10 @@ from bot.adapters.telegram.intake import Intake
 from bot.adapters.telegram.messenger import Messenger, Place
 from bot.adapters.telegram.ordering import PerChatProcessor
 from bot.adapters.telegram.redaction import TokenRedaction
-from bot.adapters.telegram.tracking import Tracking
+from bot.adapters.telegram.tracking import Progress, Tracking
 from bot.core.ports import Outbox
 from bot.core.refs import ChatRef, Platform
-from bot.core.replies import Reply
+from bot.core.replies import PostQuestion, Reply, Reveal
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +76,37 @@ class AdapterOptions:
 
 
 class TelegramOutbox:
-    """`Outbox` for Telegram: the core's own posts (daily question, reveal, admin notices)."""
+    """`Outbox` for Telegram: the core's own posts (daily question, reveal, admin notices).
 
-    def __init__(self, messenger: Messenger) -> None:
+    A long reply goes out in several messages. When one fails for good, the core delivers the
+    same reply again later; the parts that already went out are remembered per chat and reply
+    (in memory: after a restart the whole reply is sent again) and are not sent twice."""
+
+    def __init__(self, messenger: Messenger, tracking: Tracking) -> None:
         self._messenger = messenger
+        self._tracking = tracking
 
     async def send(self, chat: ChatRef, reply: Reply) -> str | None:
         place = Place.of_chat(chat)
-        ids = await self._messenger.deliver(
-            place, render.render(reply, private_chat=place.private_chat)
-        )
+        key = (self._messenger.current(place).chat_id, delivery_key(reply))
+        # Taken out while in use: the same reply sent twice at once is two deliveries.
+        progress = self._tracking.progress.pop(key) or Progress()
+        items = render.render(reply, private_chat=place.private_chat)
+        try:
+            ids = await self._messenger.deliver(place, items, progress)
+        except BaseException:
+            if progress.sent:
+                self._tracking.progress.put(key, progress)
+            raise
         return str(ids[0]) if ids else None
+
+
+def delivery_key(reply: Reply) -> str:
+    """Equal for the same reply delivered again: a post or reveal by its post id (its text may
+    differ slightly between attempts), anything else by its content."""
+    if isinstance(reply, PostQuestion | Reveal):
+        return f"{type(reply).__name__}:{reply.post_id}"
+    return repr(reply)
 
 
 class TelegramAdapter:
@@ -111,11 +131,11 @@ class TelegramAdapter:
         self._app = _build_application(token, api_url, self._requests, processor)
         bot = self._app.bot
         courier = Courier(FloodControl(self._options.flood), self._options.retry)
-        messenger = Messenger(bot, courier, tracking)
+        messenger = Messenger(bot, courier, tracking, on_moved=service.chat_moved)
         admins = AdminCheck(bot, courier)
         intake = Intake(service, messenger, tracking, admins, lambda: bot.id)
         buttons = Buttons(service, intake, admins, courier, tracking)
-        self._outbox = TelegramOutbox(messenger)
+        self._outbox = TelegramOutbox(messenger, tracking)
         _add_handlers(self._app, intake, buttons, ErrorBoundary(service, messenger, courier))
 
     @property
@@ -224,6 +244,7 @@ def _add_handlers(
     # be meant for another bot.
     private_command = new_message & filters.ChatType.PRIVATE & filters.COMMAND
     app.add_handler(MessageHandler(private_command, intake.command("help")))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, intake.on_migrate))
     app.add_handler(MessageHandler(new_message & filters.REPLY & ~filters.COMMAND, intake.on_reply))
     private_text = new_message & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(private_text, intake.on_private_text))

@@ -1,5 +1,12 @@
 """Every Bot API call that posts something goes through here: flood limits, retries, and turning
-"this chat is gone" answers into `ChatUnavailable`."""
+"this chat is gone" answers into `ChatUnavailable`.
+
+A request that times out may have reached Telegram anyway (the answer was lost, not the
+message). It is retried like any network error: that can post the same message twice, but never
+loses one. Telegram offers no idempotency key for `sendMessage` that would let us tell. The
+parts of a split message that did go out are remembered (see `tracking.Progress`), so a retry
+of the whole message repeats at most the one part whose answer was lost.
+"""
 
 from __future__ import annotations
 
@@ -77,13 +84,19 @@ class Courier:
                 wait = min(_seconds(error.retry_after), self._policy.max_flood_wait)
                 log.warning("flood limit in chat %s: waiting %.1f s", chat_id, wait)
                 await self._sleep(wait)
-            except (Forbidden, ChatMigrated) as error:
+            except ChatMigrated:
+                # The group became a supergroup with a new id: the chat is not gone, the
+                # messenger moves it and sends again there.
+                raise
+            except Forbidden as error:
                 raise ChatUnavailable(f"chat {chat_id}: {error}") from error
             except BadRequest as error:
                 if _means_gone(error):
                     raise ChatUnavailable(f"chat {chat_id}: {error}") from error
                 raise
             except NetworkError as error:
+                # Includes `TimedOut`: the request may have been delivered (see the module
+                # docstring), so a retry can duplicate the message; not retrying could lose it.
                 network_failures += 1
                 if network_failures >= self._policy.network_attempts:
                     raise

@@ -272,6 +272,18 @@ class Intake:
             log.info("present in chat %s (%s)", chat.chat_id, status)
             await self._service.chat_seen(chat)
 
+    async def on_migrate(self, update: Update, context: Context) -> None:
+        """A group upgraded to a supergroup: Telegram says so in both chats (`migrate_to_chat_id`
+        in the old one, `migrate_from_chat_id` in the new one); the first of the two moves the
+        chat, with its settings, history and jobs, to the new id."""
+        message = update.effective_message
+        if message is None:
+            return
+        if message.migrate_to_chat_id:
+            await self._messenger.chat_moved(message.chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id:
+            await self._messenger.chat_moved(message.migrate_from_chat_id, message.chat.id)
+
     # -- sending --------------------------------------------------------------------------
 
     async def send(

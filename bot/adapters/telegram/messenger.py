@@ -1,10 +1,16 @@
-"""Sending rendered replies: split texts, polls, keyboards, private detail with a group fallback."""
+"""Sending rendered replies: split texts, polls, keyboards, private detail with a group fallback.
+
+A group upgraded to a supergroup gets a new chat id; a send to the old one fails with
+`ChatMigrated`. The messenger then tells the core the chat moved, remembers the new id for
+later sends that still name the old one, and sends again to the new id.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -16,12 +22,12 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, ChatMigrated
 
 from bot.adapters.telegram.delivery import Courier
 from bot.adapters.telegram.render import Outgoing, PollOut, PrivateOut, TextOut
 from bot.adapters.telegram.split import split_html
-from bot.adapters.telegram.tracking import QuizMessage, Tracking
+from bot.adapters.telegram.tracking import Progress, QuizMessage, Tracking
 from bot.core.ports import ChatUnavailable
 from bot.core.refs import ChatRef
 
@@ -30,6 +36,9 @@ log = logging.getLogger(__name__)
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # BadRequest descriptions meaning the forum topic cannot take messages (closed or deleted).
 _TOPIC_UNUSABLE = ("thread not found", "topic_closed", "topic_deleted")
+
+# Told when a chat got a new id: (old chat, new chat).
+MoveHook = Callable[[ChatRef, ChatRef], Awaitable[object]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,51 +66,106 @@ class Place:
     def without_topic(self) -> Place:
         return replace(self, chat=replace(self.chat, thread_id=None))
 
+    def moved_to(self, chat_id: int) -> Place:
+        """The same place in the chat's new id (a supergroup has no topics yet)."""
+        return replace(self, chat=replace(self.chat, chat_id=str(chat_id), thread_id=None))
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """Which rendered item is being sent, and the delivery's progress to skip what went out."""
+
+    index: int = 0
+    progress: Progress | None = None
+
+    async def part(self, number: int, send: Callable[[], Awaitable[int]]) -> int:
+        """Send part `number` unless an earlier attempt of this delivery already did."""
+        done = self.progress.get(self.index, number) if self.progress else None
+        if done is not None:
+            return done
+        message_id = await send()
+        if self.progress is not None:
+            self.progress.record(self.index, number, message_id)
+        return message_id
+
+
+_WHOLE = _Item()
+
 
 class Messenger:
-    def __init__(self, bot: Bot, courier: Courier, tracking: Tracking) -> None:
+    def __init__(
+        self, bot: Bot, courier: Courier, tracking: Tracking, on_moved: MoveHook | None = None
+    ) -> None:
         self._bot = bot
         self._courier = courier
         self._tracking = tracking
+        self._on_moved = on_moved
 
-    async def deliver(self, place: Place, items: list[Outgoing]) -> list[int]:
-        """Send every item; returns the ids of the messages posted in `place`'s chat."""
+    async def deliver(
+        self, place: Place, items: list[Outgoing], progress: Progress | None = None
+    ) -> list[int]:
+        """Send every item; returns the ids of the messages posted in `place`'s chat. With
+        `progress`, parts a failed earlier attempt already posted are skipped (their ids
+        are returned again), and the parts posted now are recorded in it."""
         ids: list[int] = []
-        for item in items:
-            ids.extend(await self._deliver_one(place, item))
+        for index, item in enumerate(items):
+            ids.extend(await self._deliver_one(place, item, _Item(index, progress)))
         return ids
 
-    async def _deliver_one(self, place: Place, item: Outgoing) -> list[int]:
+    def current(self, place: Place) -> Place:
+        """`place`, in the chat's new id when the group was upgraded to a supergroup."""
+        new_id = self._tracking.moved.get(place.chat_id)
+        return place if new_id is None else place.moved_to(new_id)
+
+    async def chat_moved(self, old_id: int, new_id: int) -> None:
+        """Telegram moved the chat `old_id` to `new_id`: later sends go there, and the core
+        moves the chat's record and jobs (a failure there is logged; sending goes on)."""
+        self._tracking.moved.put(old_id, new_id)
+        old, new = ChatRef("telegram", str(old_id)), ChatRef("telegram", str(new_id))
+        if self._on_moved is not None:
+            try:
+                await self._on_moved(old, new)
+            except Exception:
+                log.exception("moving chat %s to %s failed", old_id, new_id)
+
+    async def _deliver_one(self, place: Place, item: Outgoing, at: _Item) -> list[int]:
         if isinstance(item, TextOut):
-            ids = await self.send_text(place, item.html, item.keyboard)
+            ids = await self.send_text(place, item.html, item.keyboard, at)
             if item.quiz is not None:
                 mark = item.quiz
                 step = QuizMessage(place.chat, mark.session_id, mark.index, mark.group)
+                chat_id = self.current(place).chat_id
                 for message_id in ids:
-                    self._tracking.quiz_messages.put((place.chat_id, message_id), step)
+                    self._tracking.quiz_messages.put((chat_id, message_id), step)
             return ids
         if isinstance(item, PrivateOut):
-            return await self._send_private(place, item)
+            return await self._send_private(place, item, at)
         if isinstance(item, PollOut):
-            return [await self._send_poll(place, item)]
+            return [await at.part(0, lambda: self._send_poll(place, item))]
         raise TypeError(f"cannot send {type(item).__name__}")
 
     async def send_text(
-        self, place: Place, html: str, keyboard: InlineKeyboardMarkup | None = None
+        self,
+        place: Place,
+        html: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        at: _Item = _WHOLE,
     ) -> list[int]:
         parts = split_html(html) if html.strip() else []  # Telegram refuses empty texts
         ids: list[int] = []
         for number, part in enumerate(parts):
-            last = number == len(parts) - 1
-            message = await self._send_part(place, part, keyboard if last else None, number == 0)
-            ids.append(message.message_id)
+            markup = keyboard if number == len(parts) - 1 else None
+
+            send = partial(self._send_part, place, part, markup, number == 0)
+            ids.append(await at.part(number, send))
+        chat_id = self.current(place).chat_id
         for extra in ids[1:]:
-            self._tracking.first_part.put((place.chat_id, extra), ids[0])
+            self._tracking.first_part.put((chat_id, extra), ids[0])
         return ids
 
     async def _send_part(
         self, place: Place, html: str, keyboard: InlineKeyboardMarkup | None, first: bool
-    ) -> Message:
+    ) -> int:
         reply = None
         if first and place.reply_to is not None:
             reply = ReplyParameters(place.reply_to, allow_sending_without_reply=True)
@@ -117,27 +181,36 @@ class Messenger:
                 link_preview_options=_NO_PREVIEW,
             )
 
-        return await self._in_topic(place, send)
+        return (await self._in_topic(place, send)).message_id
 
     async def _in_topic(self, place: Place, send: Callable[[Place], Awaitable[Message]]) -> Message:
         """Send into `place`'s forum topic; when that topic was closed or deleted, into the
         chat's general topic instead, so a daily post does not fail every day."""
+        place = self.current(place)
         try:
-            return await self._courier.call(place.chat_id, lambda: send(place))
+            return await self._post(place, send)
         except BadRequest as error:
             if place.thread_id is None or not _topic_unusable(error):
                 raise
             log.info(
                 "topic %s of chat %s is closed or gone: %s", place.thread_id, place.chat_id, error
             )
-            general = place.without_topic()
-            return await self._courier.call(general.chat_id, lambda: send(general))
+            return await self._post(place.without_topic(), send)
 
-    async def _send_private(self, place: Place, item: PrivateOut) -> list[int]:
+    async def _post(self, place: Place, send: Callable[[Place], Awaitable[Message]]) -> Message:
+        try:
+            return await self._courier.call(place.chat_id, lambda: send(place))
+        except ChatMigrated as error:
+            log.info("chat %s is now supergroup %s", place.chat_id, error.new_chat_id)
+            await self.chat_moved(place.chat_id, int(error.new_chat_id))
+            moved = place.moved_to(int(error.new_chat_id))
+            return await self._courier.call(moved.chat_id, lambda: send(moved))
+
+    async def _send_private(self, place: Place, item: PrivateOut, at: _Item) -> list[int]:
         """The full version in a private chat with the member; the compact one in the group
         when the member has not started the bot (or blocked it)."""
         if place.private_chat or place.user_id is None:
-            return await self.send_text(place, item.private_html)
+            return await self.send_text(place, item.private_html, at=at)
         key = str(place.user_id)
         if self._tracking.private_reach.get(key) is not False:
             direct = Place(ChatRef("telegram", key), private_chat=True)
@@ -147,7 +220,7 @@ class Messenger:
             except ChatUnavailable:
                 log.info("member %s cannot be reached privately; answering in the group", key)
                 self._tracking.private_reach.put(key, False)
-        return await self.send_text(place, item.fallback_html)
+        return await self.send_text(place, item.fallback_html, at=at)
 
     async def _send_poll(self, place: Place, item: PollOut) -> int:
         options: dict[str, Any] = {}
@@ -169,7 +242,7 @@ class Messenger:
         step = QuizMessage(place.chat, mark.session_id, mark.index, mark.group)
         if message.poll is not None:
             self._tracking.polls.put(message.poll.id, step)
-        self._tracking.quiz_messages.put((place.chat_id, message.message_id), step)
+        self._tracking.quiz_messages.put((message.chat_id, message.message_id), step)
         return message.message_id
 
 

@@ -6,7 +6,7 @@ post through the message id the core stored."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.core.refs import ChatRef
@@ -31,6 +31,9 @@ class BoundedMap(Generic[K, V]):
     def get(self, key: K) -> V | None:
         return self._items.get(key)
 
+    def pop(self, key: K) -> V | None:
+        return self._items.pop(key, None)
+
 
 @dataclass(frozen=True, slots=True)
 class QuizMessage:
@@ -43,6 +46,21 @@ class QuizMessage:
     group: bool = False
 
 
+@dataclass(slots=True)
+class Progress:
+    """The messages of one delivery that Telegram accepted, by (item, part) of the rendered
+    reply. When a later part fails and the same reply is delivered again, the parts already
+    posted are not sent twice: their message ids are reused."""
+
+    sent: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def get(self, item: int, part: int) -> int | None:
+        return self.sent.get((item, part))
+
+    def record(self, item: int, part: int, message_id: int) -> None:
+        self.sent[(item, part)] = message_id
+
+
 class Tracking:
     def __init__(self, size: int = 10_000) -> None:
         self.polls: BoundedMap[str, QuizMessage] = BoundedMap(size)
@@ -52,3 +70,7 @@ class Tracking:
         # Whether a member can be reached privately: True once they wrote to us there, False
         # after Telegram refused a private message (their feedback then goes to the group).
         self.private_reach: BoundedMap[str, bool] = BoundedMap(size)
+        # Deliveries of the core's replies that stopped part-way, by chat and reply.
+        self.progress: BoundedMap[tuple[int, str], Progress] = BoundedMap(size)
+        # Groups upgraded to supergroups: old chat id to new, for sends that still name the old.
+        self.moved: BoundedMap[int, int] = BoundedMap(size)

@@ -194,7 +194,7 @@ async def test_a_group_quiz_is_posted_for_everyone_and_answered_privately(
 
 
 async def test_errors_in_forms_and_buttons_get_the_same_friendly_answers(
-    fake: FakeDiscord, adapter: DiscordAdapter
+    fake: FakeDiscord, adapter: DiscordAdapter, service: StudyService
 ) -> None:
     start = await fake.slash("quiz", [option("n", 1, 4), option("mode", "choice")], **MEMBER)
     (step,) = await answered(fake, start)
@@ -205,6 +205,7 @@ async def test_errors_in_forms_and_buttons_get_the_same_friendly_answers(
     assert is_ephemeral(late)
     assert "ended" in late.body["content"]
 
+    await service.run_daily(CHAT)  # /answer opens its form only for a posted question
     command = await fake.slash("answer", **MEMBER)
     form = (await fake.wait_for(lambda: fake.interaction_calls(command)))[0].body["data"]
     field_id = form["components"][0]["components"][0]["custom_id"]

@@ -2,7 +2,8 @@
 
 It records every call (method and decoded parameters), serves queued updates to the long poll,
 answers `getChatMember` from configured statuses and can fail chosen methods on purpose (429 with
-`retry_after`, 403, 5xx).
+`retry_after`, 403, 5xx), and upgrade a group to a supergroup (a new chat id; sends to the old
+one are refused with `migrate_to_chat_id`, as Telegram does).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class Failure:
     description: str
     retry_after: int | None = None
     chat_id: int | None = None
+    containing: str | None = None  # only for requests whose text contains this
+    migrate_to_chat_id: int | None = None
 
 
 @dataclass
@@ -61,6 +64,7 @@ class FakeTelegram:
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     polls: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    upgraded: dict[int, int] = field(default_factory=dict)  # old group id -> supergroup id
     closing: bool = False
 
     def __post_init__(self) -> None:
@@ -114,6 +118,32 @@ class FakeTelegram:
 
     def fail(self, method: str, failure: Failure, times: int = 1) -> None:
         self.failures.setdefault(method, []).extend([failure] * times)
+
+    def upgrade(
+        self, old_id: int, new_id: int, by: dict[str, Any], *, announce: bool = True
+    ) -> None:
+        """Upgrade the group `old_id` to the supergroup `new_id`. With `announce`, queue the
+        service messages Telegram sends: `migrate_to_chat_id` in the old chat, then
+        `migrate_from_chat_id` in the new one."""
+        title = self._chat(old_id).get("title", "")
+        self.add_chat(new_id, "supergroup", title)
+        self.upgraded[old_id] = new_id
+        if announce:
+            self.service_message(old_id, by, migrate_to_chat_id=new_id)
+            self.service_message(new_id, by, migrate_from_chat_id=old_id)
+
+    def service_message(self, chat_id: int, user: dict[str, Any], **fields: Any) -> int:
+        message_id = next(self._message_ids)
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._chat(chat_id),
+            "from": user,
+            **fields,
+        }
+        self.messages[(chat_id, message_id)] = message
+        self._queue({"message": message})
+        return message_id
 
     # -- updates tests inject ---------------------------------------------------------------
 
@@ -245,7 +275,11 @@ class FakeTelegram:
         params = await _decode(request)
         if method != "getUpdates":
             self.calls.append(Call(method, params))
-        failure = self._take_failure(method, params) or refusal(method, params)
+        failure = (
+            self._take_failure(method, params)
+            or self._moved_away(params)
+            or refusal(method, params)
+        )
         if failure is not None:
             self._notify()
             if failure.status == DROP and request.transport is not None:
@@ -259,9 +293,18 @@ class FakeTelegram:
     def _take_failure(self, method: str, params: Params) -> Failure | None:
         queue = self.failures.get(method, [])
         for index, failure in enumerate(queue):
-            if failure.chat_id is None or failure.chat_id == params.get("chat_id"):
+            if failure.chat_id not in (None, params.get("chat_id")):
+                continue
+            if failure.containing is None or failure.containing in str(params.get("text", "")):
                 return queue.pop(index)
         return None
+
+    def _moved_away(self, params: Params) -> Failure | None:
+        new_id = self.upgraded.get(params.get("chat_id", 0))
+        if new_id is None:
+            return None
+        description = "Bad Request: group chat was upgraded to a supergroup chat"
+        return Failure(400, description, migrate_to_chat_id=new_id)
 
     async def _api_getMe(self, params: Params) -> Any:
         return BOT_USER
@@ -371,15 +414,24 @@ def _maybe_json(text: str) -> Any:
         return text
 
 
-def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+def _error(
+    status: int,
+    description: str,
+    retry_after: int | None = None,
+    migrate_to_chat_id: int | None = None,
+) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to_chat_id is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to_chat_id}
     return web.json_response(body, status=status)
 
 
 def _failure_response(failure: Failure) -> web.Response:
-    return _error(failure.status, failure.description, failure.retry_after)
+    return _error(
+        failure.status, failure.description, failure.retry_after, failure.migrate_to_chat_id
+    )
 
 
 # What Telegram's HTML parse mode accepts; anything else is "can't parse entities".

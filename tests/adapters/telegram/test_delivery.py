@@ -172,11 +172,13 @@ async def test_unexpected_failure_is_logged_answered_and_survived(
 # Small limits with short windows: the real limiter, measured where the requests land.
 FAN_OUT = replace(
     FAST,
-    flood=FloodLimits(overall=Limit(4, 0.15), group=Limit(2, 0.3), private=Limit(2, 0.3)),
+    flood=FloodLimits(overall=Limit(4, 0.4), group=Limit(2, 0.8), private=Limit(2, 0.8)),
 )
 
 
-JITTER = 0.05
+# Request jitter on a loaded 2-core machine reaches tens of milliseconds: the windows are wide
+# enough that a margin of this size still tells a limiter from none.
+JITTER = 0.15
 
 
 def most_in_window(times: list[float], seconds: float) -> int:
@@ -201,10 +203,10 @@ async def test_fan_out_through_the_outbox_stays_within_flood_limits(
     assert all(ids) and len(set(ids)) == 18
     overall = fake.times("sendMessage")
     assert len(overall) == 18
-    # Windows 50 ms short leave room for request jitter; without the limiter all 18 land
+    # Windows a little short leave room for request jitter; without the limiter all 18 land
     # at once, and a group's slots stamped too early let its messages land in bursts.
-    assert most_in_window(overall, 0.15 - JITTER) <= 4
-    assert overall[-1] - overall[0] >= 0.15 * 3
+    assert most_in_window(overall, 0.4 - JITTER) <= 4
+    assert overall[-1] - overall[0] >= 0.4 * 3
     in_busy = fake.times("sendMessage", int(busy.chat_id))
-    assert most_in_window(in_busy, 0.3 - JITTER) <= 2
-    assert in_busy[-1] - in_busy[0] >= 0.3 * 2
+    assert most_in_window(in_busy, 0.8 - JITTER) <= 2
+    assert in_busy[-1] - in_busy[0] >= 0.8 * 2
