@@ -1,10 +1,11 @@
 """Daily fan-out: the scheduler's daily post to many Telegram chats through the real adapter.
 
-A fake Bot API (its own process, `bench.fakebotapi`) enforces Telegram's flood limit scaled up
-to `--per-second` and answers 429 with `retry_after` beyond it. The bot runs the real stack:
-StudyService, StudyScheduler (APScheduler) and the Telegram adapter (python-telegram-bot over
-HTTP) with its flood limiter scaled to the same budget. Every chat's daily job is fired at once;
-the bench waits until every post is delivered and reads what the server accepted.
+A fake Bot API (its own process, `bench.fakebotapi`) enforces Telegram's overall flood limit
+scaled up to `PER_SECOND` messages a second and answers 429 with `retry_after` beyond it. The
+bot runs the real stack: StudyService, StudyScheduler (APScheduler) and the Telegram adapter
+(python-telegram-bot over HTTP) with its flood limiter (`AdapterOptions.flood`) set just under
+the same budget. Every chat's daily job is fired at once; the bench waits until every post is
+delivered and reads what the server accepted.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ from bot.core.ports import Clock, Outbox, SystemClock
 from bot.core.questions import QuestionBank
 from bot.core.refs import ChatRef, Platform, UserRef
 from bot.core.replies import HelpText, Notice, Reply, SettingsView
+from bot.core.unicode import clean_strings
 from storage import Database
 from storage.records import ChatRecord
 
@@ -84,6 +85,7 @@ class StudyService:
         handler = self._handlers.get(type(command))
         if handler is None:
             raise TypeError(f"unknown command {type(command).__name__}")
+        command = clean_strings(command)
         if isinstance(command, ADMIN_ONLY) and not command.is_admin:
             raise NotAllowed()
         chat = await self.core.ensure_chat(command.chat)
@@ -91,6 +93,7 @@ class StudyService:
 
     async def chat_seen(self, chat: ChatRef) -> None:
         """Make sure the chat exists, refresh its title, and reactivate it if it was gone."""
+        chat = clean_strings(chat)
         async with self.core.db.write() as store:
             record = await store.chats.find_chat(chat.platform, chat.chat_id)
             if record is None:

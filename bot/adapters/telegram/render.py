@@ -33,6 +33,7 @@ from bot.core.replies import (
     SettingsView,
     Stats,
 )
+from bot.core.unicode import clean_text
 from content.model import TOPIC_TITLES, TOPICS
 
 OPTION_LETTERS = "ABCDEFGHIJKL"
@@ -84,7 +85,7 @@ Outgoing = TextOut | PrivateOut | PollOut
 def escape(text: str) -> str:
     """Text for HTML parse mode. Quotes need no escaping outside attributes, and leaving them
     keeps the text readable in notifications."""
-    return html.escape(text, quote=False)
+    return html.escape(clean_text(text), quote=False)
 
 
 def name_html(name: str) -> str:

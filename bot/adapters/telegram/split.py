@@ -20,7 +20,7 @@ _PARAGRAPH, _LINE, _SPACE, _ANY = 3, 2, 1, 0
 
 def telegram_length(text: str) -> int:
     """Telegram counts UTF-16 code units: characters outside the BMP (most emoji) count twice."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
 
 
 @dataclass(frozen=True, slots=True)
