@@ -170,7 +170,7 @@ def chat_settings_problem(settings: dict[str, Any] | None) -> str | None:
         return f"the timezone {str(zone)[:64]!r} does not exist"
     post_time = str(settings.get("post_time", "09:00"))
     hour, _, minute = post_time.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+    if not (hour.isdecimal() and minute.isdecimal() and int(hour) < 24 and int(minute) < 60):
         return f"the post time {post_time[:16]!r} is not a time of day (HH:MM)"
     return None
 

@@ -135,7 +135,7 @@ def _timezone(value: str) -> dict[str, Any]:
 
 def _window(value: str) -> dict[str, Any]:
     hours = value.lower().removesuffix("h").strip()
-    if not hours.isdigit() or not MIN_WINDOW_HOURS <= int(hours) <= MAX_WINDOW_HOURS:
+    if not hours.isdecimal() or not MIN_WINDOW_HOURS <= int(hours) <= MAX_WINDOW_HOURS:
         raise BadInput(
             "settings.bad_window", value=value, min=MIN_WINDOW_HOURS, max=MAX_WINDOW_HOURS
         )

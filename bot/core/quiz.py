@@ -149,7 +149,7 @@ def _quiz_grade(
     """(score, key points missed) for a step answer; a choice is all or nothing."""
     if options:
         choice = command.choice
-        if choice is None and (command.text or "").strip().isdigit():
+        if choice is None and (command.text or "").strip().isdecimal():
             # Text platforms answer "2" for the second option.
             choice = int((command.text or "").strip()) - 1
         if choice is None or not 0 <= choice < len(options):

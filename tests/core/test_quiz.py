@@ -173,3 +173,16 @@ def test_short_form_of_a_lead_in_or_a_heading_still_says_something() -> None:
     assert short_form("Feature learning\nDimensionality reduction") == (
         "Feature learning; Dimensionality reduction"
     )
+
+
+async def test_a_choice_typed_as_text_is_read_and_odd_digits_are_refused(
+    service: StudyService,
+) -> None:
+    [first] = await service.handle(StartQuiz(CHAT, BOB, count=2, mode="choice", seed=3))
+    step = step_of(first)
+    for odd in ("²", "9", "two"):
+        with pytest.raises(BadInput):
+            await service.handle(AnswerQuiz(CHAT, BOB, session_id=step.session_id, text=odd))
+    typed = str((step.correct_option or 0) + 1)
+    result, _ = await service.handle(AnswerQuiz(CHAT, BOB, session_id=step.session_id, text=typed))
+    assert isinstance(result, QuizAnswerResult) and result.score == 100

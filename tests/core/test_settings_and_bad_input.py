@@ -83,6 +83,9 @@ BAD_SETTINGS = [
     (("window", "0"),),
     (("window", "24"),),
     (("window", "lots"),),
+    (("window", "²"),),  # a digit to str.isdigit(), not to int()
+    (("time", "²²:00"),),
+    (("difficulty", "²"),),
     (("topics", "astrology"),),
     (("difficulty", "0-5"),),
     (("difficulty", "3-1"),),

@@ -58,6 +58,8 @@ SETTING_WORDS = (
     "../../etc/passwd",
     "/",
     "-1",
+    "²",  # str.isdigit() says yes, int() says no
+    "٣",
     "99999999999999999999",
     "²",
     "٣",
@@ -121,6 +123,7 @@ def test_any_command_and_arguments(tmp_path: Path, bank: Bank, grader: Grader) -
         @settings(max_examples=50, deadline=None)
         @given(name=st.sampled_from(COMMANDS), args=arguments(), admin=st.booleans())
         @example(name="quiz", args="²", admin=False)
+        @example(name="settings", args="window=²", admin=True)
         @example(name="settings", args="time=25:61 timezone=Mars/Base", admin=True)
         @example(name="settings", args="timezone=../../etc/passwd", admin=True)
         @example(name="leaderboard", args="@everyone", admin=False)

@@ -88,7 +88,7 @@ class DiscordOutbox:
     ) -> tuple[Postable | None, bool]:
         """The channel to post in, and whether it stands in for a chosen channel that is gone."""
         setting = await self._channel_setting(chat)
-        channel = guild.get_channel(int(setting)) if setting and setting.isdigit() else None
+        channel = guild.get_channel(int(setting)) if setting and setting.isdecimal() else None
         if isinstance(channel, discord.TextChannel | discord.VoiceChannel):
             return channel, False
         return guild.system_channel, bool(setting)
