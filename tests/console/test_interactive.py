@@ -68,7 +68,8 @@ def test_prompt_history_and_ctrl_d(tmp_path: Path) -> None:
     db = tmp_path / "tty.db"
     terminal = Terminal(db, tmp_path)
     try:
-        assert terminal.read_until("> ").endswith("> ")
+        welcome = terminal.read_until("> ")
+        assert "Each line is NAME: TEXT" in welcome, "a newcomer is told how to talk"
         terminal.type("ada: /help\n")
         shown = terminal.read_until("\n> ")
         assert "bot: Commands:" in shown and "bot: /help - this help" in shown

@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 HINT_LINE = 'Write lines as "NAME: TEXT", e.g. "ada: /help" or "ada: /answer Dropout is ..."'
 HINT_TEXT = "Use /answer YOUR ANSWER to answer the question, or /help for the commands."
 HINT_COMMAND = "I do not know that command. Send /help for the list."
+WELCOME_TEXT = (
+    "Welcome to the study group. Each line is NAME: TEXT, a message from member NAME;\n"
+    "the first member to speak is the admin. Try `alice: /daily`, then "
+    "`bob: /answer ...`, then `alice: /reveal`.\n"
+    "/help lists the commands; Ctrl-D leaves."
+)
 
 
 class ConsoleOutbox:
@@ -118,6 +124,8 @@ class ConsoleChat:
             await self.handle_line(raw)
 
     async def _run_interactive(self) -> None:
+        # A newcomer at a bare prompt would not know the NAME: TEXT form; scripts need no hint.
+        self.say(WELCOME_TEXT)
         prompt = InteractivePrompt(self._out)
         self._prompt = prompt
         try:
