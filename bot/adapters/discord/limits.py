@@ -16,6 +16,7 @@ BUTTON_LABEL = 80
 CHOICE_NAME = 100
 THREAD_NAME = 100
 ELLIPSIS = "…"
+FENCE_CLOSE = "\n```"
 
 
 def clip(text: str, limit: int) -> str:
@@ -36,7 +37,7 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
     if embed.title:
         embed.title = clip(embed.title, EMBED_TITLE)
     if embed.description:
-        embed.description = clip(embed.description, EMBED_DESCRIPTION)
+        embed.description = fit_text(embed.description, EMBED_DESCRIPTION)
     fields = [
         (clip(f.name or "-", EMBED_FIELD_NAME), clip(f.value or "-", EMBED_FIELD_VALUE), f.inline)
         for f in embed.fields[:EMBED_FIELDS]
@@ -50,5 +51,14 @@ def fit_embed(embed: discord.Embed) -> discord.Embed:
         embed.remove_field(len(embed.fields) - 1)
     if len(embed) > EMBED_TOTAL and embed.description:
         spare = EMBED_TOTAL - (len(embed) - len(embed.description))
-        embed.description = clip(embed.description, max(spare, 1))
+        embed.description = fit_text(embed.description, max(spare, 5))
     return embed
+
+
+def fit_text(text: str, limit: int) -> str:
+    """`text` clipped to `limit`; a code block the cut left open is closed again (room for the
+    closing fence is kept), so the rest of the message is not swallowed into code."""
+    if len(text) <= limit:
+        return text
+    cut = clip(text, limit - len(FENCE_CLOSE))
+    return cut + FENCE_CLOSE if cut.count("```") % 2 else cut

@@ -12,6 +12,7 @@ from typing import Any
 
 import discord
 
+from bot.adapters import richtext
 from bot.adapters.discord import wording
 from bot.adapters.discord.components import (
     AnswerButton,
@@ -26,6 +27,7 @@ from bot.adapters.discord.limits import (
     EMBED_FIELD_VALUE,
     clip,
     fit_embed,
+    fit_text,
 )
 from bot.core.grading import Verdict
 from bot.core.replies import (
@@ -80,6 +82,30 @@ def plain(text: str) -> str:
     return discord.utils.escape_markdown(text)
 
 
+def bank_markdown(text: str) -> str:
+    """Question-bank Markdown as Discord shows it: code blocks, inline code, bold and headings
+    (as bold lines) kept; every other Markdown character escaped, so `28 * 28` stays a product."""
+    out: list[str] = []
+    for block in richtext.parse(text):
+        if isinstance(block, richtext.CodeBlock):
+            # Three backticks inside the code would end the block early.
+            code = block.code.replace("```", "`\u200b``")
+            out.append(f"```{block.language}\n{code}\n```")
+        elif block.heading:
+            out.append("**" + plain("".join(span.text for span in block.spans)) + "**")
+        else:
+            out.append("".join(_span_markdown(span) for span in block.spans))
+    return discord.utils.escape_mentions("\n".join(out))
+
+
+def _span_markdown(span: richtext.Span) -> str:
+    if span.kind == "bold":
+        return f"**{plain(span.text)}**"
+    if span.kind == "code":
+        return f"`{span.text}`"
+    return plain(span.text)
+
+
 def member_text(text: str) -> str:
     """Text a member chose (a display name) made inert: no markdown, no mentions."""
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
@@ -106,7 +132,7 @@ def render(reply: Reply) -> Outgoing:
 def render_post(post: PostQuestion) -> Outgoing:
     embed = discord.Embed(
         title=f"Question of the day · {topic_title(post.topic)}",
-        description=clip(plain(post.prompt), EMBED_DESCRIPTION),
+        description=fit_text(bank_markdown(post.prompt), EMBED_DESCRIPTION),
         colour=BRAND,
     )
     embed.add_field(name="Difficulty", value="★" * post.difficulty, inline=True)
@@ -141,7 +167,7 @@ def render_feedback(feedback: AnswerFeedback) -> Outgoing:
 def render_reveal(reveal: Reveal) -> Outgoing:
     embed = discord.Embed(
         title="Answer revealed",
-        description=f"**{clip(plain(reveal.prompt), 1000)}**\n\n{plain(reveal.reference)}",
+        description=f"**{clip(plain(reveal.prompt), 1000)}**\n\n{bank_markdown(reveal.reference)}",
         colour=BRAND,
     )
     embed.add_field(name="Key points", value=bullets(reveal.key_points), inline=False)
@@ -200,7 +226,7 @@ def render_stats(stats: Stats) -> Outgoing:
 def render_quiz_step(step: QuizStep) -> Outgoing:
     embed = discord.Embed(
         title=f"Quiz · question {step.index + 1}/{step.total}",
-        description=clip(plain(step.prompt), 3000),
+        description=fit_text(bank_markdown(step.prompt), 3000),
         colour=BRAND,
     )
     if step.mode == "choice" and step.options:

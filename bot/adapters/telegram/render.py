@@ -15,6 +15,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import PollLimit
 
+from bot.adapters import richtext
 from bot.adapters.telegram import callbacks
 from bot.core import messages
 from bot.core.grading import Verdict
@@ -88,6 +89,37 @@ def escape(text: str) -> str:
     return html.escape(clean_text(text), quote=False)
 
 
+def bank_html(text: str) -> str:
+    """Question-bank Markdown as Telegram HTML: code blocks as `<pre>`, inline code, bold and
+    headings kept; everything else escaped."""
+    out: list[str] = []
+    for block in richtext.parse(text):
+        if isinstance(block, richtext.CodeBlock):
+            out.append(_code_block_html(block))
+        elif block.heading:
+            # Telegram does not allow code inside bold reliably: a heading is bold text only.
+            out.append("<b>" + escape("".join(span.text for span in block.spans)) + "</b>")
+        else:
+            out.append("".join(_span_html(span) for span in block.spans))
+    return "\n".join(out)
+
+
+def _code_block_html(block: richtext.CodeBlock) -> str:
+    code = escape(block.code)
+    if not block.language:
+        return f"<pre>{code}</pre>"
+    language = html.escape(block.language, quote=True)
+    return f'<pre><code class="language-{language}">{code}</code></pre>'
+
+
+def _span_html(span: richtext.Span) -> str:
+    if span.kind == "bold":
+        return f"<b>{escape(span.text)}</b>"
+    if span.kind == "code":
+        return f"<code>{escape(span.text)}</code>"
+    return escape(span.text)
+
+
 def name_html(name: str) -> str:
     """A member's name as inert text: escaped, and no `@` can start a mention."""
     return escape(name).replace("@", "@" + WORD_JOINER)
@@ -126,7 +158,7 @@ def render_post(post: PostQuestion) -> list[Outgoing]:
     closes = post.closes_at.strftime("%H:%M UTC")
     html = (
         f"<b>{POST_HEADING}</b> · {topic_title(post.topic)} · {stars}\n\n"
-        f"{escape(post.prompt)}\n\n"
+        f"{bank_html(post.prompt)}\n\n"
         f"<i>Reply to this message with your answer (or send /answer followed by it). "
         f"Answers close at {closes}.</i>"
     )
@@ -175,8 +207,8 @@ def _feedback_detail(feedback: AnswerFeedback) -> str:
 def render_reveal(reveal: Reveal) -> list[Outgoing]:
     lines = [
         f"<b>🔔 Answer time</b> · {reveal.answer_count} answer(s)",
-        f"<b>Q:</b> {escape(reveal.prompt)}",
-        f"<b>Model answer</b>\n{escape(reveal.reference)}",
+        f"<b>Q:</b> {bank_html(reveal.prompt)}",
+        f"<b>Model answer</b>\n{bank_html(reveal.reference)}",
     ]
     if reveal.key_points:
         lines.append("<b>Key points</b>\n" + _bullets(reveal.key_points))
@@ -222,11 +254,13 @@ def render_quiz_step(step: QuizStep) -> list[Outgoing]:
     heading = f"{QUIZ_HEADING}{step.index + 1}/{step.total}"
     mark = QuizMark(step.session_id, step.index, group=step.user is None)
     if step.mode == "choice" and step.options:
-        if _fits_poll(f"{heading}: {step.prompt}", step.options):
+        # A poll question shows no formatting: Markdown markers would show as stars.
+        question = f"{heading}: {richtext.plain_text(step.prompt)}"
+        if _fits_poll(question, step.options):
             return [
                 PollOut(
                     mark,
-                    f"{heading}: {step.prompt}",
+                    question,
                     step.options,
                     step.correct_option,
                     _open_period(step.time_limit_s),
@@ -234,7 +268,7 @@ def render_quiz_step(step: QuizStep) -> list[Outgoing]:
             ]
         return [_choice_message(step, heading, mark)]
     html = (
-        f"<b>{heading}</b>\n{escape(step.prompt)}\n\n"
+        f"<b>{heading}</b>\n{bank_html(step.prompt)}\n\n"
         f"<i>Reply to this message with your answer ({step.time_limit_s} s).</i>"
     )
     return [TextOut(html, quiz=mark)]
@@ -253,7 +287,7 @@ def _choice_message(step: QuizStep, heading: str, mark: QuizMark) -> TextOut:
         for n, letter in enumerate(letters)
     ]
     keyboard = InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
-    html = f"<b>{heading}</b>\n{escape(step.prompt)}\n\n{listed}"
+    html = f"<b>{heading}</b>\n{bank_html(step.prompt)}\n\n{listed}"
     return TextOut(html, keyboard, quiz=mark)
 
 
