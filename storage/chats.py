@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from storage.base import Repository, Row
+from storage.base import Repository, Row, SyncRepository
 from storage.errors import NotFound
 from storage.records import ChatRecord, MemberRecord
 from storage.timefmt import to_db
@@ -26,13 +26,20 @@ def _chat(row: Row) -> ChatRecord:
     )
 
 
-class ChatRepository(Repository):
-    async def find_chat(self, platform: str, chat_id: str) -> ChatRecord | None:
-        row = await self._one(
+class SyncChatRepository(SyncRepository):
+    """Chat look-ups run on the connection's thread."""
+
+    def find_chat(self, platform: str, chat_id: str) -> ChatRecord | None:
+        row = self._one(
             f"SELECT {_CHAT_COLUMNS} FROM chats WHERE platform = ? AND chat_id = ?",
             (platform, chat_id),
         )
         return None if row is None else _chat(row)
+
+
+class ChatRepository(Repository):
+    async def find_chat(self, platform: str, chat_id: str) -> ChatRecord | None:
+        return await self._call(lambda c: SyncChatRepository(c).find_chat(platform, chat_id))
 
     async def get_chat(self, platform: str, chat_id: str) -> ChatRecord:
         found = await self.find_chat(platform, chat_id)
@@ -108,12 +115,12 @@ class ChatRepository(Repository):
         return [_chat(row) for row in rows]
 
 
-class MemberRepository(Repository):
-    async def add_member(
-        self, platform: str, user_id: str, name: str, now: datetime
-    ) -> MemberRecord:
+class SyncMemberRepository(SyncRepository):
+    """Member look-ups and sign-ups run on the connection's thread."""
+
+    def add_member(self, platform: str, user_id: str, name: str, now: datetime) -> MemberRecord:
         """Create the member, or refresh the display name of one already known."""
-        row = await self._one(
+        row = self._one(
             "INSERT INTO members (platform, user_id, name, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (platform, user_id) DO UPDATE SET name = excluded.name"
             " RETURNING id, platform, user_id, name",
@@ -123,12 +130,25 @@ class MemberRepository(Repository):
             raise NotFound("error.member_unknown")
         return MemberRecord(*row)
 
-    async def find_member(self, platform: str, user_id: str) -> MemberRecord | None:
-        row = await self._one(
+    def find_member(self, platform: str, user_id: str) -> MemberRecord | None:
+        row = self._one(
             "SELECT id, platform, user_id, name FROM members WHERE platform = ? AND user_id = ?",
             (platform, user_id),
         )
         return None if row is None else MemberRecord(*row)
+
+
+class MemberRepository(Repository):
+    async def add_member(
+        self, platform: str, user_id: str, name: str, now: datetime
+    ) -> MemberRecord:
+        """Create the member, or refresh the display name of one already known."""
+        return await self._call(
+            lambda c: SyncMemberRepository(c).add_member(platform, user_id, name, now)
+        )
+
+    async def find_member(self, platform: str, user_id: str) -> MemberRecord | None:
+        return await self._call(lambda c: SyncMemberRepository(c).find_member(platform, user_id))
 
     async def get_member(self, platform: str, user_id: str) -> MemberRecord:
         found = await self.find_member(platform, user_id)

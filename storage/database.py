@@ -1,8 +1,13 @@
-"""The one `Database` object: a single aiosqlite connection, migrations, and transactions.
+"""The one `Database` object: its connections, migrations, and transactions.
 
-Every use of the connection holds one asyncio lock, so two coroutines never interleave
-statements of different transactions on it. Writes run inside `BEGIN IMMEDIATE`, which takes
-SQLite's write lock up front and so cannot fail half-way with a lock upgrade error.
+The writing connection serves `write` and `read` blocks, statement by statement; every use
+holds one asyncio lock, so two coroutines never interleave statements of different
+transactions on it. Writes run inside `BEGIN IMMEDIATE`, which takes SQLite's write lock up
+front and so cannot fail half-way with a lock upgrade error.
+
+The hot path (an answer) hands whole transactions to the database threads instead: `run_write`
+(group commit on the writing connection, see `storage.groupcommit`) and `run_read` (a second,
+read-only connection: under WAL it reads the last commit while a write is in progress).
 """
 
 from __future__ import annotations
@@ -12,20 +17,25 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
+from storage.base import on_thread
 from storage.errors import (
     DatabaseTooNew,
     MigrationFailed,
     StorageBusy,
     StorageError,
     StorageFull,
+    error_code,
 )
+from storage.groupcommit import GroupCommit, NotBegun, Outcome, Work, transact
 from storage.store import Store
+from storage.syncstore import SyncStore
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +46,7 @@ BUSY_TIMEOUT_MS = 5000
 BUSY_RETRY_S = 30.0
 FIRST_RETRY_S = 0.05
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+T = TypeVar("T")
 
 
 def migration_files() -> list[tuple[int, Path]]:
@@ -58,9 +69,15 @@ def latest_version() -> int:
 class Database:
     """The study database. Open it with `await Database.open(path)`; it migrates on opening."""
 
-    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: aiosqlite.Connection, path: Path, reader: aiosqlite.Connection
+    ) -> None:
         self._connection = connection
         self._lock = asyncio.Lock()
+        # `run_read` has a connection (and thread) of its own: WAL lets it read the last
+        # commit while a write is in progress, so readers never queue behind a group commit.
+        self._reader = reader
+        self._group = GroupCommit(self._commit_batch, _member_error)
         self.path = path
 
     @classmethod
@@ -85,9 +102,11 @@ class Database:
         except BaseException:
             await connection.close()
             raise
-        return cls(connection, Path(path))
+        reader = await _open_reader(path, connection)
+        return cls(connection, Path(path), reader)
 
     async def close(self) -> None:
+        await self._reader.close()
         async with self._lock:
             await self._connection.close()
 
@@ -109,6 +128,45 @@ class Database:
                     raise
                 raise friendly from error
 
+    async def run_write(self, work: Callable[[SyncStore], T]) -> T:
+        """Run `work` in a write transaction on the database thread, whole: no hand-over
+        per statement. Work that arrives while another batch is being written is committed
+        together with it in one `BEGIN IMMEDIATE ... COMMIT` (group commit), each in its own
+        savepoint. Returns once that COMMIT is done, so the result may be acknowledged; when
+        `work` raises, only its own changes are rolled back and the error is re-raised here (a
+        full or locked database as `StorageFull` / `StorageBusy`, like `write`).
+
+        `work` runs off the event loop: it must not await or touch the loop, only compute and
+        use `store`, and should be quick (the database serves nothing else meanwhile)."""
+        return await self._group.run(work)
+
+    async def _commit_batch(self, works: Sequence[Work]) -> list[Outcome]:
+        deadline = time.monotonic() + BUSY_RETRY_S
+        delay = FIRST_RETRY_S
+        while True:
+            try:
+                async with self._lock:
+                    return await on_thread(self._connection, lambda c: transact(c, works))
+            except NotBegun as busy:
+                if time.monotonic() >= deadline:
+                    raise StorageBusy() from busy.error
+            if delay == FIRST_RETRY_S:
+                log.warning("database is locked by another connection; retrying the write")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+    async def run_read(self, work: Callable[[SyncStore], T]) -> T:
+        """Run `work` in one read transaction (one consistent snapshot of what is committed),
+        whole, on the reading connection's thread: one hand-over from the event loop. It does
+        not wait for writes in progress, and sees none of their changes until they commit.
+        `work` must only read; otherwise the same rules as `run_write` apply."""
+        # No lock: each read is one whole transaction in one item of the reading thread's
+        # queue, so reads cannot interleave, and they queue up without a loop turn each.
+        try:
+            return await on_thread(self._reader, lambda c: _snapshot(c, work))
+        except sqlite3.OperationalError as error:
+            raise _member_error(error) from error
+
     async def _begin_write(self) -> None:
         deadline = time.monotonic() + BUSY_RETRY_S
         delay = FIRST_RETRY_S
@@ -117,7 +175,7 @@ class Database:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                if _error_code(error) != sqlite3.SQLITE_BUSY:
+                if error_code(error) != sqlite3.SQLITE_BUSY:
                     raise
                 if time.monotonic() >= deadline:
                     raise StorageBusy() from error
@@ -146,16 +204,30 @@ class Database:
             return [line async for line in self._connection.iterdump()]
 
 
-def _error_code(error: sqlite3.Error) -> int:
-    """The primary result code (extended codes keep it in the low byte)."""
-    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+def _snapshot(connection: sqlite3.Connection, work: Callable[[SyncStore], T]) -> T:
+    """On the database thread: `work` inside one read transaction."""
+    connection.execute("BEGIN")
+    try:
+        return work(SyncStore(connection))
+    finally:
+        connection.execute("COMMIT")
+
+
+def _member_error(error: BaseException) -> BaseException:
+    """The error a caller of `run_write` sees: a full or locked database as `StorageFull` /
+    `StorageBusy` (caused by the SQLite error), anything else as it is."""
+    friendly = _storage_error(error)
+    if friendly is None:
+        return error
+    friendly.__cause__ = error
+    return friendly
 
 
 def _storage_error(error: BaseException) -> Exception | None:
     """The member-facing error for a full or locked database; None for anything else."""
     if not isinstance(error, sqlite3.OperationalError):
         return None
-    code = _error_code(error)
+    code = error_code(error)
     if code == sqlite3.SQLITE_FULL:
         return StorageFull()
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
@@ -184,6 +256,23 @@ async def _configure(connection: aiosqlite.Connection) -> None:
     await connection.execute("PRAGMA synchronous=NORMAL")
     await connection.execute("PRAGMA foreign_keys=ON")
     await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+async def _open_reader(path: Path | str, writer: aiosqlite.Connection) -> aiosqlite.Connection:
+    """The connection `run_read` uses: the same settings, and refusing writes."""
+    try:
+        reader = await aiosqlite.connect(str(path), isolation_level=None)
+    except BaseException:
+        await writer.close()
+        raise
+    try:
+        await _configure(reader)
+        await reader.execute("PRAGMA query_only=ON")
+    except BaseException:
+        await reader.close()
+        await writer.close()
+        raise
+    return reader
 
 
 async def _user_version(connection: aiosqlite.Connection) -> int:

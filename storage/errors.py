@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from bot.core.errors import NotFound, StorageBusy, StorageFull
 
 __all__ = [
@@ -11,6 +13,7 @@ __all__ = [
     "StorageBusy",
     "StorageError",
     "StorageFull",
+    "error_code",
 ]
 
 
@@ -24,3 +27,8 @@ class DatabaseTooNew(StorageError):
 
 class MigrationFailed(StorageError):
     """A schema migration failed; the database was left at the previous version."""
+
+
+def error_code(error: sqlite3.Error) -> int:
+    """The primary SQLite result code of an error (extended codes keep it in the low byte)."""
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date, datetime
 
-from storage.base import Repository, Row, dump_list, load_list
+from storage.base import Repository, Row, SyncRepository, dump_list, load_list
 from storage.errors import NotFound
 from storage.records import AnswerRecord, PostRecord, ScoredAnswer
 from storage.timefmt import date_from_db, from_db, maybe_from_db, to_db
@@ -52,6 +53,36 @@ def _answer(row: Row) -> AnswerRecord:
     )
 
 
+class SyncPostRepository(SyncRepository):
+    """The post look-ups an answer needs, run on the connection's thread."""
+
+    def find_post(self, post_id: int) -> PostRecord | None:
+        row = self._one(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
+        return None if row is None else _post(row)
+
+    def get_post(self, post_id: int) -> PostRecord:
+        found = self.find_post(post_id)
+        if found is None:
+            raise NotFound("error.post_unknown")
+        return found
+
+    def find_post_by_message(self, chat_row_id: int, message_id: str) -> PostRecord | None:
+        row = self._one(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND message_id = ?",
+            (chat_row_id, message_id),
+        )
+        return None if row is None else _post(row)
+
+    def find_latest_post(self, chat_row_id: int) -> PostRecord | None:
+        """The chat's newest post that was not skipped."""
+        row = self._one(
+            f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND skipped_at IS NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (chat_row_id,),
+        )
+        return None if row is None else _post(row)
+
+
 class PostRepository(Repository):
     async def add_post(
         self,
@@ -82,10 +113,7 @@ class PostRepository(Repository):
         return await self.get_post(post_id)
 
     async def get_post(self, post_id: int) -> PostRecord:
-        row = await self._one(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
-        if row is None:
-            raise NotFound("error.post_unknown")
-        return _post(row)
+        return await self._call(lambda c: SyncPostRepository(c).get_post(post_id))
 
     async def find_daily_post(self, chat_row_id: int, local_date: date) -> PostRecord | None:
         row = await self._one(
@@ -96,20 +124,13 @@ class PostRepository(Repository):
         return None if row is None else _post(row)
 
     async def find_post_by_message(self, chat_row_id: int, message_id: str) -> PostRecord | None:
-        row = await self._one(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND message_id = ?",
-            (chat_row_id, message_id),
+        return await self._call(
+            lambda c: SyncPostRepository(c).find_post_by_message(chat_row_id, message_id)
         )
-        return None if row is None else _post(row)
 
     async def find_latest_post(self, chat_row_id: int) -> PostRecord | None:
         """The chat's newest post that was not skipped."""
-        row = await self._one(
-            f"SELECT {_POST_COLUMNS} FROM posts WHERE chat_id = ? AND skipped_at IS NULL"
-            " ORDER BY id DESC LIMIT 1",
-            (chat_row_id,),
-        )
-        return None if row is None else _post(row)
+        return await self._call(lambda c: SyncPostRepository(c).find_latest_post(chat_row_id))
 
     async def find_unrevealed_post(self, chat_row_id: int) -> PostRecord | None:
         """The chat's newest post still waiting for its reveal."""
@@ -174,8 +195,7 @@ class PostRepository(Repository):
         return changed == 1
 
     async def find_post(self, post_id: int) -> PostRecord | None:
-        row = await self._one(f"SELECT {_POST_COLUMNS} FROM posts WHERE id = ?", (post_id,))
-        return None if row is None else _post(row)
+        return await self._call(lambda c: SyncPostRepository(c).find_post(post_id))
 
     async def mark_revealed(self, post_id: int, now: datetime) -> bool:
         """Close the post. False when it was already revealed or skipped (nothing changed)."""
@@ -208,6 +228,66 @@ class PostRepository(Repository):
         return {row[0]: from_db(row[1]) for row in rows}
 
 
+class SyncAnswerRepository(SyncRepository):
+    """Storing an answer and what its points depend on, run on the connection's thread."""
+
+    def save_answer(
+        self,
+        post_id: int,
+        member_id: int,
+        text: str,
+        score: int,
+        verdict: str,
+        covered: tuple[str, ...],
+        missed: tuple[str, ...],
+        flags: tuple[str, ...],
+        now: datetime,
+    ) -> bool:
+        """Store the member's answer to the post, replacing an earlier one. True if replaced."""
+        # `edited_at` is only ever set by the update branch: it tells a replacement apart.
+        row = self._one(
+            "INSERT INTO answers (post_id, member_id, text, score, verdict, covered, missed,"
+            " flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (post_id, member_id) DO UPDATE SET text = excluded.text,"
+            " score = excluded.score, verdict = excluded.verdict, covered = excluded.covered,"
+            " missed = excluded.missed, flags = excluded.flags, edited_at = excluded.created_at"
+            " RETURNING edited_at",
+            (
+                post_id,
+                member_id,
+                text,
+                score,
+                verdict,
+                dump_list(covered),
+                dump_list(missed),
+                dump_list(flags),
+                to_db(now),
+            ),
+        )
+        return row is not None and row[0] is not None
+
+    def list_peer_texts(self, post_id: int, member_id: int) -> list[str]:
+        """The other members' answers to the post, for copy detection."""
+        # One row holding them all: every row fetched is a hand-back of the GIL, and a thread
+        # waits for the GIL while the event loop grades.
+        row = self._one(
+            "SELECT json_group_array(text) FROM"
+            " (SELECT text FROM answers WHERE post_id = ? AND member_id != ? ORDER BY id)",
+            (post_id, member_id),
+        )
+        return [str(text) for text in json.loads(row[0])] if row else []
+
+    def list_answered_dates(self, chat_row_id: int, member_id: int) -> list[date]:
+        """Local dates of the daily posts the member answered in the chat, oldest first."""
+        rows = self._all(
+            "SELECT DISTINCT p.local_date FROM answers a JOIN posts p ON p.id = a.post_id"
+            " WHERE p.chat_id = ? AND a.member_id = ? AND p.kind = 'daily'"
+            " AND p.skipped_at IS NULL ORDER BY p.local_date",
+            (chat_row_id, member_id),
+        )
+        return [date_from_db(row[0]) for row in rows]
+
+
 class AnswerRepository(Repository):
     async def find_answer(self, post_id: int, member_id: int) -> AnswerRecord | None:
         row = await self._one(
@@ -229,35 +309,17 @@ class AnswerRepository(Repository):
         now: datetime,
     ) -> bool:
         """Store the member's answer to the post, replacing an earlier one. True if replaced."""
-        # `edited_at` is only ever set by the update branch: it tells a replacement apart.
-        row = await self._one(
-            "INSERT INTO answers (post_id, member_id, text, score, verdict, covered, missed,"
-            " flags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (post_id, member_id) DO UPDATE SET text = excluded.text,"
-            " score = excluded.score, verdict = excluded.verdict, covered = excluded.covered,"
-            " missed = excluded.missed, flags = excluded.flags, edited_at = excluded.created_at"
-            " RETURNING edited_at",
-            (
-                post_id,
-                member_id,
-                text,
-                score,
-                verdict,
-                dump_list(covered),
-                dump_list(missed),
-                dump_list(flags),
-                to_db(now),
-            ),
+        return await self._call(
+            lambda c: SyncAnswerRepository(c).save_answer(
+                post_id, member_id, text, score, verdict, covered, missed, flags, now
+            )
         )
-        return row is not None and row[0] is not None
 
     async def list_peer_texts(self, post_id: int, member_id: int) -> list[str]:
         """The other members' answers to the post, for copy detection."""
-        rows = await self._all(
-            "SELECT text FROM answers WHERE post_id = ? AND member_id != ? ORDER BY id",
-            (post_id, member_id),
+        return await self._call(
+            lambda c: SyncAnswerRepository(c).list_peer_texts(post_id, member_id)
         )
-        return [row[0] for row in rows]
 
     async def list_scored_answers(self, post_id: int) -> list[ScoredAnswer]:
         """Answers to the post with names, best first."""
@@ -281,13 +343,9 @@ class AnswerRepository(Repository):
 
     async def list_answered_dates(self, chat_row_id: int, member_id: int) -> list[date]:
         """Local dates of the daily posts the member answered in the chat, oldest first."""
-        rows = await self._all(
-            "SELECT DISTINCT p.local_date FROM answers a JOIN posts p ON p.id = a.post_id"
-            " WHERE p.chat_id = ? AND a.member_id = ? AND p.kind = 'daily'"
-            " AND p.skipped_at IS NULL ORDER BY p.local_date",
-            (chat_row_id, member_id),
+        return await self._call(
+            lambda c: SyncAnswerRepository(c).list_answered_dates(chat_row_id, member_id)
         )
-        return [date_from_db(row[0]) for row in rows]
 
     async def delete_answers_for_post(self, post_id: int) -> None:
         """A skipped post is not scored: its answers go."""

@@ -5,11 +5,33 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from storage.base import Repository
+from storage.base import Repository, SyncRepository
 from storage.records import LedgerTotal, StreakRecord
 from storage.timefmt import date_from_db, to_db
 
 Period = Literal["week", "month"]
+
+
+class SyncLedgerRepository(SyncRepository):
+    """Ledger writes run on the connection's thread."""
+
+    def set_points(
+        self,
+        chat_row_id: int,
+        member_id: int,
+        post_id: int,
+        points: int,
+        bonus: int,
+        now: datetime,
+    ) -> None:
+        """Record the points for the member's answer to the post; a new answer replaces them.
+        The ledger triggers (migration 0002) move the leaderboard totals with it."""
+        self._run(
+            "INSERT INTO points_ledger (chat_id, member_id, post_id, points, bonus, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, member_id) DO UPDATE SET"
+            " points = excluded.points, bonus = excluded.bonus, created_at = excluded.created_at",
+            (chat_row_id, member_id, post_id, points, bonus, to_db(now)),
+        )
 
 
 class LedgerRepository(Repository):
@@ -23,11 +45,10 @@ class LedgerRepository(Repository):
         now: datetime,
     ) -> None:
         """Record the points for the member's answer to the post; a new answer replaces them."""
-        await self._run(
-            "INSERT INTO points_ledger (chat_id, member_id, post_id, points, bonus, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (post_id, member_id) DO UPDATE SET"
-            " points = excluded.points, bonus = excluded.bonus, created_at = excluded.created_at",
-            (chat_row_id, member_id, post_id, points, bonus, to_db(now)),
+        await self._call(
+            lambda c: SyncLedgerRepository(c).set_points(
+                chat_row_id, member_id, post_id, points, bonus, now
+            )
         )
 
     async def delete_points_for_post(self, post_id: int) -> None:
@@ -188,7 +209,20 @@ class StreakRepository(Repository):
     async def set_streak(
         self, chat_row_id: int, member_id: int, current: int, longest: int, last_date: date
     ) -> None:
-        await self._run(
+        await self._call(
+            lambda c: SyncStreakRepository(c).set_streak(
+                chat_row_id, member_id, current, longest, last_date
+            )
+        )
+
+
+class SyncStreakRepository(SyncRepository):
+    """Streak writes run on the connection's thread."""
+
+    def set_streak(
+        self, chat_row_id: int, member_id: int, current: int, longest: int, last_date: date
+    ) -> None:
+        self._run(
             "INSERT INTO streaks (chat_id, member_id, current, longest, last_date)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, member_id) DO UPDATE SET"
             " current = excluded.current, longest = excluded.longest,"

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.core.commands import SubmitAnswer
 from bot.core.context import Core
 from bot.core.daily import local_today
 from bot.core.errors import BadInput, NothingOpen
 from bot.core.grading import Grade
+from bot.core.refs import UserRef
 from bot.core.replies import AnswerFeedback
 from bot.core.scoring import base_points, run_ending_at, streak_bonus, streak_of
 from storage.records import ChatRecord, PostRecord
 from storage.store import Store
+from storage.syncstore import SyncStore
 
 MAX_ANSWER_CHARS = 4000
 
@@ -48,69 +50,113 @@ async def find_answer_target(core: Core, chat: ChatRecord) -> AnswerTarget | Non
 
 
 async def submit_answer(core: Core, chat: ChatRecord, command: SubmitAnswer) -> AnswerFeedback:
+    """Grade the member's answer and, while its post is open, store it with its points.
+
+    Each transaction runs whole on the database thread (one hand-over each): grading other
+    answers goes on in the event loop meanwhile. The reply goes out after the commit."""
     answer = clean_answer(command.text)
-    async with core.db.read() as store:
-        post = await _target_post(store, chat, command)
-        member = await store.members.find_member(command.user.platform, command.user.user_id)
-        member_id = member.id if member else -1
-        peers = await store.answers.list_peer_texts(post.id, member_id)
+    post, peers = await core.db.run_read(lambda store: _read_target(store, chat, command))
     question = core.question(post.question_id)
     grade = core.grader.grade(question, answer, peers)
     if not post.is_open(core.now()):
         return _feedback(post, command, grade, counted=False, replaced=False, points=0)
-    async with core.db.write() as store:
-        post = await store.posts.get_post(post.id)
-        if not post.is_open(core.now()):
-            return _feedback(post, command, grade, counted=False, replaced=False, points=0)
-        member = await core.ensure_member(store, command.user)
-        replaced = await store.answers.save_answer(
-            post.id,
-            member.id,
-            answer,
-            grade.score,
-            grade.verdict.value,
-            grade.covered,
-            grade.missed,
-            grade.flags,
-            core.now(),
-        )
-        points = await _award(core, store, chat, post, member.id, grade.score, question.difficulty)
-    return _feedback(post, command, grade, counted=True, replaced=replaced, points=points)
+    entry = _Entry(post.id, command.user, answer, grade, question.difficulty, core.now())
+    stored = await core.db.run_write(lambda store: _store_answer(store, chat, entry))
+    return _feedback(
+        stored.post,
+        command,
+        grade,
+        counted=stored.counted,
+        replaced=stored.replaced,
+        points=stored.points,
+    )
 
 
-async def _target_post(store: Store, chat: ChatRecord, command: SubmitAnswer) -> PostRecord:
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A graded answer on its way to the database."""
+
+    post_id: int
+    user: UserRef
+    text: str
+    grade: Grade
+    difficulty: int
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    post: PostRecord
+    counted: bool
+    replaced: bool
+    points: int
+
+
+def _read_target(
+    store: SyncStore, chat: ChatRecord, command: SubmitAnswer
+) -> tuple[PostRecord, list[str]]:
+    """On the database thread: the post the answer goes to and the other members' answers."""
+    post = _target_post(store, chat, command)
+    member = store.members.find_member(command.user.platform, command.user.user_id)
+    peers = store.answers.list_peer_texts(post.id, member.id if member else -1)
+    return post, peers
+
+
+def _target_post(store: SyncStore, chat: ChatRecord, command: SubmitAnswer) -> PostRecord:
     post: PostRecord | None
     if command.post_id is not None:
-        post = await store.posts.get_post(command.post_id)
+        post = store.posts.get_post(command.post_id)
         if post.chat_id != chat.id:
             raise NothingOpen()
     elif command.reply_to is not None:
-        post = await store.posts.find_post_by_message(chat.id, command.reply_to)
-        post = post or await store.posts.find_latest_post(chat.id)
+        post = store.posts.find_post_by_message(chat.id, command.reply_to)
+        post = post or store.posts.find_latest_post(chat.id)
     else:
-        post = await store.posts.find_latest_post(chat.id)
+        post = store.posts.find_latest_post(chat.id)
     if post is None or post.skipped_at is not None:
         raise NothingOpen()
     return post
 
 
-async def _award(
-    core: Core,
-    store: Store,
-    chat: ChatRecord,
-    post: PostRecord,
-    member_id: int,
-    score: int,
-    difficulty: int,
+def _store_answer(store: SyncStore, chat: ChatRecord, entry: _Entry) -> _Stored:
+    """On the database thread, in the write transaction: the answer (the last one counts),
+    the member's streak and the points, unless the post closed since it was read."""
+    post = store.posts.get_post(entry.post_id)
+    if not post.is_open(entry.now):
+        return _Stored(post, counted=False, replaced=False, points=0)
+    user = entry.user
+    member = store.members.add_member(user.platform, user.user_id, user.name, entry.now)
+    grade = entry.grade
+    replaced = store.answers.save_answer(
+        post.id,
+        member.id,
+        entry.text,
+        grade.score,
+        grade.verdict.value,
+        grade.covered,
+        grade.missed,
+        grade.flags,
+        entry.now,
+    )
+    points = _award(store, chat, post, member.id, entry)
+    return _Stored(post, counted=True, replaced=replaced, points=points)
+
+
+def _award(
+    store: SyncStore, chat: ChatRecord, post: PostRecord, member_id: int, entry: _Entry
 ) -> int:
     """Store the points for this answer and refresh the member's streak; returns the points."""
     bonus = 0
     if post.kind == "daily":
-        dates = await store.answers.list_answered_dates(chat.id, member_id)
+        dates = store.answers.list_answered_dates(chat.id, member_id)
         bonus = streak_bonus(run_ending_at(dates, post.local_date))
-        await refresh_streak(core, store, chat, member_id, dates)
-    points = base_points(score, difficulty)
-    await store.ledger.set_points(chat.id, member_id, post.id, points, bonus, core.now())
+        streak = streak_of(dates, local_today(chat, entry.now))
+        if streak.last_date is not None:
+            store.streaks.set_streak(
+                chat.id, member_id, streak.current, streak.longest, streak.last_date
+            )
+    points = base_points(entry.grade.score, entry.difficulty)
+    store.ledger.set_points(chat.id, member_id, post.id, points, bonus, entry.now)
     return points + bonus
 
 

@@ -94,8 +94,9 @@ class Core:
 
     async def ensure_chat(self, ref: ChatRef) -> ChatRecord:
         """The chat's record, created with default settings on first sight."""
-        async with self.db.read() as store:
-            found = await store.chats.find_chat(ref.platform, ref.chat_id)
+        found = await self.db.run_read(
+            lambda store: store.chats.find_chat(ref.platform, ref.chat_id)
+        )
         if found is not None:
             return found
         async with self.db.write() as store:
