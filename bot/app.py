@@ -37,11 +37,15 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @asynccontextmanager
-async def open_service(database: Path) -> AsyncIterator[StudyService]:
-    """The database (migrated), the bank and the grader, wired into a `StudyService`."""
+async def open_service(
+    database: Path, extra_decks: Path | None = None
+) -> AsyncIterator[StudyService]:
+    """The database (migrated), the bank (with a community's own decks) and the grader, wired
+    into a `StudyService`."""
+    bank = load_bank(extra_dirs=(extra_decks,) if extra_decks else ())
     db = await Database.open(database)
     try:
-        yield TrackedService(db, load_bank(), create_grader())
+        yield TrackedService(db, bank, create_grader())
     finally:
         await db.close()
         log.info("database closed")
@@ -103,12 +107,15 @@ async def beating(path: Path | None) -> AsyncIterator[None]:
 
 
 async def run_console(
-    database: Path, source: TextIO | None = None, heartbeat_file: Path | None = None
+    database: Path,
+    source: TextIO | None = None,
+    heartbeat_file: Path | None = None,
+    extra_decks: Path | None = None,
 ) -> int:
     """The console group chat on `database`, with the scheduler, until end of input or a
     stop signal."""
     with stop_on_signals(asyncio.get_running_loop()) as stop:
-        async with open_service(database) as service, beating(heartbeat_file):
+        async with open_service(database, extra_decks) as service, beating(heartbeat_file):
             chat = ConsoleChat(service)
             service.register_outbox("console", chat.outbox)
             scheduler = StudyScheduler(service)
@@ -160,7 +167,10 @@ def create_adapters(settings: Settings, service: StudyService) -> list[PlatformA
 async def run_platforms(settings: Settings) -> int:
     """The platform adapters and the scheduler, until SIGINT or SIGTERM."""
     with stop_on_signals(asyncio.get_running_loop()) as stop:
-        async with open_service(settings.database) as service, beating(settings.heartbeat_file):
+        async with (
+            open_service(settings.database, settings.extra_decks) as service,
+            beating(settings.heartbeat_file),
+        ):
             started: list[PlatformAdapter] = []
             scheduler = StudyScheduler(service)
             try:
@@ -208,4 +218,8 @@ async def run(settings: Settings) -> int:
     console_level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
     configure_logging(console_level, settings.log_format, settings)
     print("No platform token set: starting the console chat.", file=sys.stderr)
-    return await run_console(settings.database, heartbeat_file=settings.heartbeat_file)
+    return await run_console(
+        settings.database,
+        heartbeat_file=settings.heartbeat_file,
+        extra_decks=settings.extra_decks,
+    )

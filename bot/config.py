@@ -41,6 +41,7 @@ class Settings:
     discord_sharded: bool = False
     heartbeat_file: Path | None = None
     discord_threads: bool = False
+    extra_decks: Path | None = None
 
     @property
     def has_platform(self) -> bool:
@@ -62,6 +63,7 @@ def load_settings(
         discord_sharded=_flag(values, "DISCORD_SHARDED"),
         discord_threads=_flag(values, "DISCORD_THREADS"),
         heartbeat_file=_heartbeat(values.get("HEARTBEAT_FILE")),
+        extra_decks=_extra_decks(values.get("EXTRA_DECKS")),
     )
 
 
@@ -173,6 +175,18 @@ def _heartbeat(raw: str | None) -> Path | None:
     return path
 
 
+def _extra_decks(raw: str | None) -> Path | None:
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_dir():
+        raise ConfigError(
+            f"{PREFIX}EXTRA_DECKS is not a folder; give the folder that holds your "
+            "deck files (.yaml), e.g. ones made with `studybot content import`."
+        )
+    return path
+
+
 # Each setting and how it is read from the `STUDYBOT_*` values (names without the prefix).
 READERS: dict[str, Callable[[Mapping[str, str]], Any]] = {
     "database": lambda values: _database(values.get("DATABASE")),
@@ -184,6 +198,7 @@ READERS: dict[str, Callable[[Mapping[str, str]], Any]] = {
     "discord_sharded": lambda values: _flag(values, "DISCORD_SHARDED"),
     "discord_threads": lambda values: _flag(values, "DISCORD_THREADS"),
     "heartbeat_file": lambda values: _heartbeat(values.get("HEARTBEAT_FILE")),
+    "extra_decks": lambda values: _extra_decks(values.get("EXTRA_DECKS")),
 }
 
 

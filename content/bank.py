@@ -82,12 +82,19 @@ def _prefix_match(word: str, words: set[str]) -> bool:
     return any(candidate.startswith(stem) for candidate in words)
 
 
-def load_bank(deck_dir: Path | None = None) -> Bank:
-    """Load every deck in `deck_dir` (default: the built decks); DeckError lists every problem."""
-    directory = deck_dir or DECKS_DIR
-    if not directory.is_dir():
-        raise DeckError([f"{directory}: no such deck directory"])
-    report = read_decks(deck_paths(directory))
+def load_bank(deck_dir: Path | None = None, extra_dirs: Iterable[Path] = ()) -> Bank:
+    """Load every deck in `deck_dir` (default: the built decks) and in each of `extra_dirs`
+    (a community's own decks, e.g. made with `studybot content import`). Ids must be unique
+    across all of them. DeckError lists every problem."""
+    directories = [deck_dir or DECKS_DIR, *extra_dirs]
+    missing = [
+        f"{directory}: no such deck directory"
+        for directory in directories
+        if not directory.is_dir()
+    ]
+    if missing:
+        raise DeckError(missing)
+    report = read_decks(path for directory in directories for path in deck_paths(directory))
     if report.errors:
         raise DeckError(report.errors)
     return Bank(report.questions)

@@ -160,6 +160,7 @@ def test_log_format_and_heartbeat(tmp_path: Path) -> None:
     [
         ("STUDYBOT_LOG_FORMAT", "xml"),
         ("STUDYBOT_HEARTBEAT_FILE", "/no/such/folder/beat"),
+        ("STUDYBOT_EXTRA_DECKS", "/no/such/deck/folder"),
         ("STUDYBOT_TELEGRAM_TOKEN", "123456789:" + "A" * 34),  # one character short
         ("STUDYBOT_TELEGRAM_TOKEN", "123456789:" + "A" * 36),
         ("STUDYBOT_TELEGRAM_TOKEN", "bot123456789:" + "A" * 35),

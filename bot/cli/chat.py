@@ -28,7 +28,8 @@ def register(commands: Any) -> None:
 def _chat(args: argparse.Namespace) -> int:
     from bot import app
 
-    database: Path = args.db or load_settings().database
+    settings = load_settings()
+    database: Path = args.db or settings.database
     # Keep the chat readable: only warnings and errors go to stderr.
     configure_logging(logging.getLevelName(logging.WARNING))
-    return run_guarded(lambda: app.run_console(database))
+    return run_guarded(lambda: app.run_console(database, extra_decks=settings.extra_decks))

@@ -69,7 +69,8 @@ def _doctor(args: argparse.Namespace) -> int:
     if database is not None:
         checks += asyncio.run(check_storage(database, thorough=not args.quick))
     if not args.quick:
-        checks += [check_content(), check_model()]
+        extra = _setting("extra_decks")
+        checks += [check_content(extra_dirs=(extra,) if extra else ()), check_model()]
     if args.heartbeat_max_age is not None:
         checks.append(check_heartbeat(_setting("heartbeat_file"), args.heartbeat_max_age))
     return report(checks, print)
@@ -175,14 +176,18 @@ def chat_settings_problem(settings: dict[str, Any] | None) -> str | None:
     return None
 
 
-def check_content(deck_dir: Path = DECKS_DIR) -> Check:
-    check = Check(f"content {deck_dir}")
+def check_content(deck_dir: Path = DECKS_DIR, extra_dirs: tuple[Path, ...] = ()) -> Check:
+    """The built decks and a community's own (STUDYBOT_EXTRA_DECKS), read together so an id
+    used in both is caught."""
+    check = Check(" + ".join(f"content {directory}" for directory in (deck_dir, *extra_dirs)))
     if not deck_dir.is_dir():
         check.problem(
             "the deck folder is missing", "reinstall studybot or run `studybot content build`"
         )
         return check
-    report = read_decks(deck_paths(deck_dir))
+    report = read_decks(
+        path for directory in (deck_dir, *extra_dirs) for path in deck_paths(directory)
+    )
     for error in report.errors[:MAX_LISTED]:
         check.problem(error, "fix the deck file; `studybot content check` lists every error")
     if len(report.errors) > MAX_LISTED:

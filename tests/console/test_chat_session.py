@@ -110,3 +110,46 @@ def test_studybot_run_without_tokens_is_the_console_chat(tmp_path: Path) -> None
     assert "paused=yes" in out and "Use /answer" in out
     assert "paused=no" in out, "ada of the first line (not '\\ufeffada') is the admin"
     assert "bot: Leaderboard, all time:" in out
+
+
+def test_a_community_deck_from_content_import_is_posted_and_graded(tmp_path: Path) -> None:
+    """The admin's own Q&A document, imported into a deck in STUDYBOT_EXTRA_DECKS, is part of
+    the bank the chat posts from."""
+    document = tmp_path / "notes.md"
+    document.write_text(
+        "Q: What does a learning-rate warm-up do?\n"
+        "A: A warm-up starts training with a small learning rate and raises it over the first "
+        "steps, which keeps early updates stable before the optimizer statistics settle.\n",
+        encoding="utf-8",
+    )
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    imported = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "import", str(document)]
+        + ["--output", str(decks / "ours.yaml")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.returncode == 0, imported.stderr
+    script = (
+        "ada: /daily learning-rate warm-up\n"
+        "bob: /answer It starts with a small learning rate and raises it over the first steps "
+        "so early updates stay stable.\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "c.db")],
+        input=script,
+        env={**env, "HOME": str(tmp_path), "STUDYBOT_EXTRA_DECKS": str(decks)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "What does a learning-rate warm-up do?" in done.stdout
+    score = re.search(r"bot: bob: (\d+)/100", done.stdout)
+    assert score is not None and int(score.group(1)) >= 70, done.stdout

@@ -120,3 +120,28 @@ def test_load_bank_of_a_good_deck(tmp_path: Path) -> None:
 def test_missing_deck_directory_is_a_deck_error(tmp_path: Path) -> None:
     with pytest.raises(DeckError):
         load_bank(tmp_path / "absent")
+
+
+def test_extra_decks_load_beside_the_built_bank(tmp_path: Path) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    write(own / "ours.yaml", (Path(__file__).parent / "data" / "good.yaml").read_text())
+    built = load_bank()
+    combined = load_bank(extra_dirs=(own,))
+    assert len(combined) == len(built) + 1
+    assert combined.find("what-is-dropout") is not None
+    assert combined.find(built.questions[0].id) == built.questions[0]
+
+
+def test_an_extra_deck_reusing_a_built_id_is_reported_with_its_place(tmp_path: Path) -> None:
+    built_id = load_bank().questions[0].id
+    text = (Path(__file__).parent / "data" / "good.yaml").read_text()
+    write(tmp_path / "clash.yaml", text.replace("what-is-dropout", built_id))
+    with pytest.raises(DeckError) as raised:
+        load_bank(extra_dirs=(tmp_path,))
+    assert any(
+        message.startswith(f"{tmp_path / 'clash.yaml'}:2:") and built_id in message
+        for message in raised.value.errors
+    )
+    with pytest.raises(DeckError, match="no such deck directory"):
+        load_bank(extra_dirs=(tmp_path / "absent",))

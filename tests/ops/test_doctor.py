@@ -142,6 +142,9 @@ def test_a_broken_deck_is_reported_with_file_and_line(tmp_path: Path) -> None:
     assert check.problems
     assert all(what.startswith(f"{tmp_path / 'broken.yaml'}:") for what, _ in check.problems)
     assert "content check" in check.problems[0][1]
+    with_extra = check_content(extra_dirs=(tmp_path,))
+    assert with_extra.problems, "a community deck folder is checked with the built decks"
+    assert all(what.startswith(f"{tmp_path / 'broken.yaml'}:") for what, _ in with_extra.problems)
 
 
 def test_heartbeat_age_is_checked(
