@@ -2,8 +2,12 @@
 
 The study service (question bank, grader model, SQLite), the Telegram adapter (PTB, long
 polling a fake Bot API) and the Discord adapter (discord.py, logged in to a fake gateway and
-its commands synced) run in this process with the scheduler holding a daily job per chat. The
-fakes run as processes of their own; the figure is this process's resident memory.
+its commands synced) run in this process with the scheduler holding a daily job per chat, and
+answers are graded in one worker process, as `studybot run` does. The fakes run as processes of
+their own. The figure is the proportional set size (PSS) of this process plus the processes
+the grader started (its worker and multiprocessing's helper): resident memory with each page
+shared between them (the Python runtime, numpy) counted once, split among its sharers. Plain
+RSS of each process is reported too.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -32,13 +37,14 @@ from bot.adapters.telegram import AdapterOptions
 from bot.config import Settings
 from bot.core.scheduling import StudyScheduler
 from bot.core.service import StudyService
-from bot.grading import create_grader
+from bot.grading.pool import PooledGrader
 from content.bank import load_bank
 from storage import Database
 
 TELEGRAM_TOKEN = "123456789:" + "C" * 35
 DISCORD_TOKEN = "MTAwMDAwMDAwMDAwMDAwMDAw.bench0.bm90LWEtcmVhbC10b2tlbi1hdC1hbGw"
 SETTLE_S = 0.5
+GRADING_WORKERS = 1  # as `studybot run` starts
 
 
 def point_discord_at(base: str) -> None:
@@ -67,8 +73,36 @@ async def run(chats: int) -> dict[str, object]:
                 await db.close()
 
 
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a process, in MB (its share of every page it maps)."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii")
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child_pids() -> set[int]:
+    """The processes this one started (read from /proc: no extra dependency)."""
+    me = str(os.getpid())
+    children: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended while we looked
+        if fields[1] == me:
+            children.add(int(stat.parent.name))
+    return children
+
+
 async def measure(db: Database, chats: int, telegram_base: str) -> dict[str, object]:
-    service = StudyService(db, load_bank(), create_grader())
+    before = child_pids()  # the fake servers
+    grader = PooledGrader(GRADING_WORKERS)
+    grader.start()
+    await grader.ready()
+    helpers = child_pids() - before
+    service = StudyService(db, load_bank(), grader)
     settings = Settings(
         telegram_token=TELEGRAM_TOKEN,
         telegram_api_url=f"{telegram_base}/bot",
@@ -88,15 +122,26 @@ async def measure(db: Database, chats: int, telegram_base: str) -> dict[str, obj
         scheduled = len(scheduler.job_ids())
         await asyncio.sleep(SETTLE_S)  # a few long polls and heartbeats go by
         gc.collect()
-        resident = rss_mb()
+        main = rss_mb()
+        workers = sum(rss_mb(pid) for pid in helpers)
+        proportional = pss_mb(os.getpid()) + sum(pss_mb(pid) for pid in helpers)
     finally:
         scheduler.shutdown()
         for adapter in reversed(started):
             await adapter.stop()
-    note(f"memory: {resident:.1f} MB with {scheduled} jobs scheduled")
+        await grader.close()
+    note(
+        f"memory: {proportional:.1f} MB PSS (RSS {main:.1f} + grading {workers:.1f}), "
+        f"{scheduled} jobs"
+    )
     return {
         "bench": "memory",
-        "rss_mb": round(resident, 1),
+        "rss_mb": round(proportional, 1),
+        "measure": "pss",
+        "rss_sum_mb": round(main + workers, 1),
+        "main_rss_mb": round(main, 1),
+        "grading_rss_mb": round(workers, 1),
+        "grading_workers": GRADING_WORKERS,
         "chats": chats,
         "jobs": scheduled,
         "adapters": [adapter.platform for adapter in started],

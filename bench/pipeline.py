@@ -1,8 +1,9 @@
 """Answer storm: members answering the open daily posts through the core, graded and stored.
 
-Every answer goes through `StudyService.handle(SubmitAnswer(...))` with the real grader and a
-real SQLite file, many at once as an adapter would deliver them. The raw insert loop (one
-committed row per transaction, the same pragmas) is measured in the same run for comparison.
+Every answer goes through `StudyService.handle(SubmitAnswer(...))` with the real grader (in a
+worker process, as `studybot run` grades) and a real SQLite file, many at once as an adapter
+would deliver them. The raw insert loop (one committed row per transaction, the same pragmas)
+is measured in the same run for comparison.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.common import answer_text, arguments, emit, note, percentile, sized
+from bot.app import PLATFORM_GRADING_WORKERS
 from bot.core.commands import SubmitAnswer
 from bot.core.refs import ChatRef, UserRef
 from bot.core.replies import AnswerFeedback, Reply
 from bot.core.service import StudyService
-from bot.grading import create_grader
+from bot.grading.pool import PooledGrader
 from content.bank import load_bank
 from storage import Database
 
@@ -121,20 +123,26 @@ def raw_inserts(path: Path, rows: int) -> float:
 
 async def run(chats: int, members: int, seed: int = 7) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as folder:
+        # Graded as `studybot run` grades: in a worker process, the model loaded before the storm.
+        grader = PooledGrader(PLATFORM_GRADING_WORKERS)
+        grader.start()
         db = await Database.open(Path(folder) / "study.db")
         try:
-            service = StudyService(db, load_bank(), create_grader())
+            service = StudyService(db, load_bank(), grader)
             opened = await open_posts(service, chats)
             commands = storm(opened, members, seed)
+            await grader.ready()
             note(f"pipeline: {len(commands)} answers from {members} members in {chats} chats")
             seconds, latencies = await answer_all(service, commands)
         finally:
+            await grader.close()
             await db.close()
         raw = raw_inserts(Path(folder) / "raw.db", max(1000, len(commands)))
     return {
         "bench": "pipeline",
         "answers": len(commands),
         "chats": chats,
+        "grading_workers": PLATFORM_GRADING_WORKERS,
         "answers_per_s": round(len(commands) / seconds, 1),
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),

@@ -23,7 +23,8 @@ from bot.adapters.console import ConsoleChat
 from bot.config import Settings, configure_logging
 from bot.core.scheduling import StudyScheduler
 from bot.core.service import StudyService
-from bot.grading import ModelMissing, create_grader
+from bot.grading import ModelMissing
+from bot.grading.pool import PooledGrader
 from bot.inflight import TrackedService
 from content.bank import DeckError, load_bank
 from storage import Database, StorageError
@@ -33,20 +34,28 @@ log = logging.getLogger(__name__)
 # How long shutdown waits for answers being graded and jobs running, at each step.
 DRAIN_GRACE_S = 3.0
 HEARTBEAT_INTERVAL_S = 15.0
+# `studybot run` grades answers in one worker process, so a burst of answers does not hold the
+# event loop (the platforms' heartbeats, other commands) and the database threads; the console
+# chat and tests grade in-process.
+PLATFORM_GRADING_WORKERS = 1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 @asynccontextmanager
 async def open_service(
-    database: Path, extra_decks: Path | None = None
+    database: Path, extra_decks: Path | None = None, grading_workers: int = 0
 ) -> AsyncIterator[StudyService]:
     """The database (migrated), the bank (with a community's own decks) and the grader, wired
-    into a `StudyService`."""
+    into a `StudyService`. With `grading_workers`, answers are graded in that many worker
+    processes (in this one if they cannot start); they stop after the service is drained."""
     bank = load_bank(extra_dirs=(extra_decks,) if extra_decks else ())
     db = await Database.open(database)
+    grader = PooledGrader(grading_workers)
+    grader.start()
     try:
-        yield TrackedService(db, bank, create_grader())
+        yield TrackedService(db, bank, grader)
     finally:
+        await grader.close()
         await db.close()
         log.info("database closed")
 
@@ -164,11 +173,12 @@ def create_adapters(settings: Settings, service: StudyService) -> list[PlatformA
     return adapters
 
 
-async def run_platforms(settings: Settings) -> int:
-    """The platform adapters and the scheduler, until SIGINT or SIGTERM."""
+async def run_platforms(settings: Settings, grading_workers: int = 0) -> int:
+    """The platform adapters and the scheduler, until SIGINT or SIGTERM; answers are graded in
+    `grading_workers` worker processes (none: in this process)."""
     with stop_on_signals(asyncio.get_running_loop()) as stop:
         async with (
-            open_service(settings.database, settings.extra_decks) as service,
+            open_service(settings.database, settings.extra_decks, grading_workers) as service,
             beating(settings.heartbeat_file),
         ):
             started: list[PlatformAdapter] = []
@@ -207,7 +217,7 @@ async def run(settings: Settings) -> int:
     if settings.has_platform:
         configure_logging(settings.log_level, settings.log_format, settings)
         try:
-            return await run_platforms(settings)
+            return await run_platforms(settings, PLATFORM_GRADING_WORKERS)
         except (StorageError, DeckError, ModelMissing):
             raise  # start-up problems with their own message
         except Exception as error:

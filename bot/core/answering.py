@@ -9,7 +9,7 @@ from bot.core.commands import SubmitAnswer
 from bot.core.context import Core
 from bot.core.daily import local_today
 from bot.core.errors import BadInput, NothingOpen
-from bot.core.grading import Grade
+from bot.core.grading import Grade, grade_answer
 from bot.core.refs import UserRef
 from bot.core.replies import AnswerFeedback
 from bot.core.scoring import base_points, run_ending_at, streak_bonus, streak_of
@@ -52,12 +52,13 @@ async def find_answer_target(core: Core, chat: ChatRecord) -> AnswerTarget | Non
 async def submit_answer(core: Core, chat: ChatRecord, command: SubmitAnswer) -> AnswerFeedback:
     """Grade the member's answer and, while its post is open, store it with its points.
 
-    Each transaction runs whole on the database thread (one hand-over each): grading other
-    answers goes on in the event loop meanwhile. The reply goes out after the commit."""
+    Each transaction runs whole on the database thread (one hand-over each). Grading runs
+    off the event loop when the grader can (worker processes), in it otherwise; either way
+    other answers go on meanwhile. The reply goes out after the commit."""
     answer = clean_answer(command.text)
     post, peers = await core.db.run_read(lambda store: _read_target(store, chat, command))
     question = core.question(post.question_id)
-    grade = core.grader.grade(question, answer, peers)
+    grade = await grade_answer(core.grader, question, answer, peers)
     if not post.is_open(core.now()):
         return _feedback(post, command, grade, counted=False, replaced=False, points=0)
     entry = _Entry(post.id, command.user, answer, grade, question.difficulty, core.now())

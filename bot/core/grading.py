@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from content.model import Question
 
@@ -45,3 +45,21 @@ class Grader(Protocol):
     `peers` are other members' answers to the same post (for copy detection)."""
 
     def grade(self, question: Question, answer: str, peers: Sequence[str] = ()) -> Grade: ...
+
+
+@runtime_checkable
+class OffLoopGrader(Grader, Protocol):
+    """A grader that can grade away from the event loop (in worker processes)."""
+
+    async def grade_async(
+        self, question: Question, answer: str, peers: Sequence[str] = ()
+    ) -> Grade: ...
+
+
+async def grade_answer(
+    grader: Grader, question: Question, answer: str, peers: Sequence[str] = ()
+) -> Grade:
+    """Off the event loop when the grader can, in this thread otherwise."""
+    if isinstance(grader, OffLoopGrader):
+        return await grader.grade_async(question, answer, peers)
+    return grader.grade(question, answer, peers)

@@ -86,6 +86,8 @@ def too_short(answer_words: Sequence[str], answer: str, reference_words: int = 0
 
 def foreign_script(answer: str) -> bool:
     """Mostly letters outside the Latin alphabet, or many accented words: not English."""
+    if answer.isascii():  # No letter outside plain Latin: the common case, decided at once.
+        return False
     letters = [char for char in answer if char.isalpha()]
     if letters and sum(char.isascii() for char in letters) / len(letters) < 0.6:
         return True

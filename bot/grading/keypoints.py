@@ -44,9 +44,12 @@ class PointMatcher:
 
 def _near_each_other(form: tuple[str, ...], vocabulary: Vocabulary) -> bool:
     """Every word of the form occurs, and all within a short stretch of the answer."""
-    places = [vocabulary.positions(part) for part in form]
-    if not all(places):
-        return False
+    places: list[list[int]] = []
+    for part in form:
+        spots = vocabulary.positions(part)
+        if not spots:
+            return False
+        places.append(spots)
     reach = len(form) + PHRASE_SLACK
     return any(
         all(any(abs(other - anchor) <= reach for other in spots) for spots in places[1:])

@@ -128,10 +128,12 @@ def within_edits(left: str, right: str, budget: int) -> bool:
 class Vocabulary:
     """The stems of a text with their word positions, for fast typo-tolerant look-ups."""
 
-    __slots__ = ("_by_initial", "_positions")
+    __slots__ = ("_by_initial", "_near", "_positions")
 
     def __init__(self, positions: dict[str, list[int]]) -> None:
         self._positions = positions
+        # Typo-tolerant look-ups already made: many key-point forms share their words.
+        self._near: dict[str, list[int]] = {}
         self._by_initial: dict[str, list[str]] = {}
         for word in positions:
             if len(word) >= 4:
@@ -148,6 +150,12 @@ class Vocabulary:
         exact = self._positions.get(target)
         if exact:
             return exact
+        known = self._near.get(target)
+        if known is None:
+            known = self._near[target] = self._near_positions(target)
+        return known
+
+    def _near_positions(self, target: str) -> list[int]:
         budget = typo_budget(target)
         if budget == 0:
             return []

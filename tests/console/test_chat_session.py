@@ -126,8 +126,16 @@ def test_a_community_deck_from_content_import_is_posted_and_graded(tmp_path: Pat
     decks.mkdir()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
     imported = subprocess.run(
-        [sys.executable, "-m", "bot", "content", "import", str(document)]
-        + ["--output", str(decks / "ours.yaml")],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "content",
+            "import",
+            str(document),
+            "--output",
+            str(decks / "ours.yaml"),
+        ],
         env=env,
         cwd=tmp_path,
         capture_output=True,

@@ -1,0 +1,197 @@
+"""Grading in worker processes, so the event loop and the database threads keep their core.
+
+Grading is pure Python and numpy on one thread: in the bot's process it holds the GIL the event
+loop needs. `PooledGrader` hands each answer to a worker process (started with `spawn`, each
+loading the model once) and awaits the grade; `grade` (the synchronous port) still grades in
+this process. A pool that cannot start, or that breaks, is logged and replaced by in-process
+grading, so answers are never lost to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import multiprocessing
+import signal
+from collections.abc import Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from bot.core.grading import Grade
+from bot.grading.embedder import MODEL_DIR, StaticEmbedder
+from bot.grading.grader import EmbeddingGrader
+from content.model import Question
+
+log = logging.getLogger(__name__)
+
+_worker_grader: EmbeddingGrader | None = None
+# Answers that arrive while the workers are busy go over together: one hand-over per batch
+# instead of one per answer is what keeps the event loop's share of the work small.
+MAX_BATCH = 16
+# Batches on their way per worker: one being graded, one queued behind it.
+BATCHES_PER_WORKER = 2
+CLOSE_GRACE_S = 5.0
+
+Job = tuple[Question, str, tuple[str, ...]]
+
+
+def _start_worker(model_dir: Path) -> None:
+    """In each worker process, once: load the model. Stop signals are the bot's to handle: it
+    lets the workers finish what they were given, then ends them."""
+    global _worker_grader
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+    _worker_grader = EmbeddingGrader(StaticEmbedder(model_dir))
+
+
+def _grade_batch(jobs: list[Job]) -> list[Grade | Exception]:
+    """In a worker: each answer's grade, or the error that one answer raised."""
+    if _worker_grader is None:
+        raise RuntimeError("grading worker not initialised")
+    results: list[Grade | Exception] = []
+    for question, answer, peers in jobs:
+        try:
+            results.append(_worker_grader.grade(question, answer, peers))
+        except Exception as error:
+            results.append(error)
+    return results
+
+
+def _ready() -> bool:
+    return _worker_grader is not None
+
+
+class PooledGrader:
+    """Implements the `Grader` port, and `grade_async` on `workers` processes when started."""
+
+    def __init__(self, workers: int = 1, model_dir: Path = MODEL_DIR) -> None:
+        self.local = EmbeddingGrader(StaticEmbedder(model_dir))
+        self._workers = workers
+        self._model_dir = model_dir
+        self._pool: Executor | None = None
+        self._warming: list[Future[bool]] = []
+        self._waiting: list[tuple[Job, asyncio.Future[Grade]]] = []
+        self._batches = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def pooled(self) -> bool:
+        """True while answers are graded in worker processes."""
+        return self._pool is not None
+
+    def start(self) -> None:
+        """Start the workers (they load the model in the background); in-process on failure."""
+        if self._workers < 1 or self._pool is not None:
+            return
+        try:
+            pool = ProcessPoolExecutor(
+                self._workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self._model_dir,),
+            )
+            self._warming = [pool.submit(_ready) for _ in range(self._workers)]
+        except (OSError, RuntimeError) as error:
+            log.warning("grading workers did not start (%s); grading in-process", error)
+            return
+        self._pool = pool
+        log.info("grading workers started", extra={"workers": self._workers})
+
+    async def ready(self) -> None:
+        """Wait until the workers have loaded the model (at once without a pool)."""
+        warming = [asyncio.wrap_future(started) for started in self._warming]
+        await asyncio.gather(*warming, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Stop the workers once the answers they were given are graded; grades wanted
+        afterwards are made in-process."""
+        pool = self._pool
+        if pool is None:
+            return
+        try:
+            await asyncio.wait_for(self._idle.wait(), CLOSE_GRACE_S)
+        except TimeoutError:
+            log.warning("grading workers still busy at shutdown")
+        self._pool = None
+        for job, future in self._waiting:
+            self._grade_here(job, future)
+        self._waiting.clear()
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
+        log.info("grading workers stopped")
+
+    def grade(self, question: Question, answer: str, peers: Sequence[str] = ()) -> Grade:
+        return self.local.grade(question, answer, peers)
+
+    async def grade_async(
+        self, question: Question, answer: str, peers: Sequence[str] = ()
+    ) -> Grade:
+        """The grade from a worker process, or from this one when there is no pool."""
+        if self._pool is None:
+            return self.local.grade(question, answer, peers)
+        future: asyncio.Future[Grade] = asyncio.get_running_loop().create_future()
+        self._waiting.append(((question, answer, tuple(peers)), future))
+        self._idle.clear()
+        self._dispatch()
+        return await future
+
+    def _dispatch(self) -> None:
+        """Send what waits, in batches, while a worker has room; in-process without a pool."""
+        pool = self._pool
+        if pool is None:
+            waiting, self._waiting = self._waiting, []
+            for job, future in waiting:
+                self._grade_here(job, future)
+            return
+        loop = asyncio.get_running_loop()
+        while self._waiting and self._batches < self._workers * BATCHES_PER_WORKER:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                sent = loop.run_in_executor(pool, _grade_batch, [job for job, _ in batch])
+            except (BrokenProcessPool, RuntimeError) as error:  # broken, or shut down
+                self._broken(error)
+                self._waiting = batch + self._waiting
+                self._dispatch()
+                return
+            self._batches += 1
+            sent.add_done_callback(functools.partial(self._finish, batch))
+
+    def _finish(
+        self,
+        batch: list[tuple[Job, asyncio.Future[Grade]]],
+        done: asyncio.Future[list[Grade | Exception]],
+    ) -> None:
+        self._batches -= 1
+        error = asyncio.CancelledError() if done.cancelled() else done.exception()
+        if error is not None:
+            if isinstance(error, BrokenProcessPool):
+                self._broken(error)
+            for job, future in batch:
+                self._grade_here(job, future)
+        else:
+            for (_, future), result in zip(batch, done.result(), strict=True):
+                if future.done():
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+        self._dispatch()
+        if not self._batches and not self._waiting:
+            self._idle.set()
+
+    def _broken(self, error: BaseException) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            log.error("grading workers stopped (%s); grading in-process from now on", error)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _grade_here(self, job: Job, future: asyncio.Future[Grade]) -> None:
+        if future.done():
+            return
+        try:
+            future.set_result(self.local.grade(*job))
+        except Exception as error:
+            future.set_exception(error)
