@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from storage.chats import SyncChatRepository, SyncMemberRepository
@@ -16,9 +17,20 @@ class SyncStore:
     connection serves nothing else meanwhile."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
         self.chats = SyncChatRepository(connection)
         self.members = SyncMemberRepository(connection)
         self.posts = SyncPostRepository(connection)
         self.answers = SyncAnswerRepository(connection)
         self.ledger = SyncLedgerRepository(connection)
         self.streaks = SyncStreakRepository(connection)
+
+    def peer_answers(self, post_id: int) -> dict[int, str]:
+        """Every member's answer text to the post, by member id (for the copy check)."""
+        # One row holding them all: every row fetched is a hand-back of the GIL.
+        row = self._connection.execute(
+            "SELECT json_group_object(member_id, text) FROM answers WHERE post_id = ?",
+            (post_id,),
+        ).fetchone()
+        texts: dict[str, object] = json.loads(row[0]) if row and row[0] else {}
+        return {int(member): str(text) for member, text in texts.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -9,7 +10,7 @@ from bot.core.commands import SubmitAnswer
 from bot.core.context import Core
 from bot.core.daily import local_today
 from bot.core.errors import BadInput, NothingOpen
-from bot.core.grading import Grade, grade_answer
+from bot.core.grading import Grade, PeerTexts, grade_answer
 from bot.core.refs import UserRef
 from bot.core.replies import AnswerFeedback
 from bot.core.scoring import base_points, run_ending_at, streak_bonus, streak_of
@@ -56,13 +57,20 @@ async def submit_answer(core: Core, chat: ChatRecord, command: SubmitAnswer) -> 
     off the event loop when the grader can (worker processes), in it otherwise; either way
     other answers go on meanwhile. The reply goes out after the commit."""
     answer = clean_answer(command.text)
-    post, peers = await core.db.run_read(lambda store: _read_target(store, chat, command))
+    read_at = core.peers.stamp()
+    target = await core.db.run_read(
+        lambda store: _read_target(store, chat, command, core.peers.holds)
+    )
+    post = target.post
+    peers = await _peer_texts(core, target, read_at)
     question = core.question(post.question_id)
     grade = await grade_answer(core.grader, question, answer, peers)
     if not post.is_open(core.now()):
         return _feedback(post, command, grade, counted=False, replaced=False, points=0)
     entry = _Entry(post.id, command.user, answer, grade, question.difficulty, core.now())
     stored = await core.db.run_write(lambda store: _store_answer(store, chat, entry))
+    if stored.counted:
+        core.peers.note(post.id, stored.member_id, answer)
     return _feedback(
         stored.post,
         command,
@@ -88,19 +96,42 @@ class _Entry:
 @dataclass(frozen=True, slots=True)
 class _Stored:
     post: PostRecord
+    member_id: int
     counted: bool
     replaced: bool
     points: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Target:
+    post: PostRecord
+    member_id: int
+    texts: dict[int, str] | None
+    """The post's answers by member, when they were not kept in memory already."""
+
+
 def _read_target(
-    store: SyncStore, chat: ChatRecord, command: SubmitAnswer
-) -> tuple[PostRecord, list[str]]:
-    """On the database thread: the post the answer goes to and the other members' answers."""
+    store: SyncStore, chat: ChatRecord, command: SubmitAnswer, kept: Callable[[int], bool]
+) -> _Target:
+    """On the database thread: the post the answer goes to, the member (-1 when new) and,
+    unless `kept`, every member's answer to the post."""
     post = _target_post(store, chat, command)
     member = store.members.find_member(command.user.platform, command.user.user_id)
-    peers = store.answers.list_peer_texts(post.id, member.id if member else -1)
-    return post, peers
+    texts = None if kept(post.id) else store.peer_answers(post.id)
+    return _Target(post, member.id if member else -1, texts)
+
+
+async def _peer_texts(core: Core, target: _Target, read_at: int) -> PeerTexts:
+    """The answers the copy check compares with: as read, or as kept in memory."""
+    post_id = target.post.id
+    texts = target.texts
+    if texts is None:
+        texts = core.peers.get(post_id)
+    if texts is None:  # Dropped from memory since the read: read again.
+        read_at = core.peers.stamp()
+        texts = await core.db.run_read(lambda store: store.peer_answers(post_id))
+    core.peers.install(post_id, texts, read_at)
+    return PeerTexts((core.peers.generation, post_id), target.member_id, texts)
 
 
 def _target_post(store: SyncStore, chat: ChatRecord, command: SubmitAnswer) -> PostRecord:
@@ -124,7 +155,7 @@ def _store_answer(store: SyncStore, chat: ChatRecord, entry: _Entry) -> _Stored:
     the member's streak and the points, unless the post closed since it was read."""
     post = store.posts.get_post(entry.post_id)
     if not post.is_open(entry.now):
-        return _Stored(post, counted=False, replaced=False, points=0)
+        return _Stored(post, -1, counted=False, replaced=False, points=0)
     user = entry.user
     member = store.members.add_member(user.platform, user.user_id, user.name, entry.now)
     grade = entry.grade
@@ -140,7 +171,7 @@ def _store_answer(store: SyncStore, chat: ChatRecord, entry: _Entry) -> _Stored:
         entry.now,
     )
     points = _award(store, chat, post, member.id, entry)
-    return _Stored(post, counted=True, replaced=replaced, points=points)
+    return _Stored(post, member.id, counted=True, replaced=replaced, points=points)
 
 
 def _award(

@@ -11,6 +11,7 @@ from typing import cast
 from bot.core.chatsettings import ChatSettings
 from bot.core.grading import Grader
 from bot.core.messages import text
+from bot.core.peers import PeerCache
 from bot.core.planning import NoPlanner, Planner
 from bot.core.ports import ChatUnavailable, Clock, Outbox, Undeliverable
 from bot.core.questions import QuestionBank, missing_question
@@ -43,6 +44,7 @@ class Core:
     outboxes: dict[str, Outbox] = field(default_factory=dict)
     planner: Planner = field(default_factory=NoPlanner)
     delivery_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
+    peers: PeerCache = field(default_factory=PeerCache)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -47,6 +47,20 @@ class Grader(Protocol):
     def grade(self, question: Question, answer: str, peers: Sequence[str] = ()) -> Grade: ...
 
 
+@dataclass(frozen=True, slots=True)
+class PeerTexts:
+    """The committed answers to one post by member, as the answering member's copy check sees
+    them. `post_key` names the post in one peer cache (its generation, the post id), so a
+    grader may keep what it was given before; the member's own text never counts."""
+
+    post_key: tuple[int, int]
+    member_id: int
+    texts: Mapping[int, str]
+
+    def others(self) -> tuple[str, ...]:
+        return tuple(text for member, text in self.texts.items() if member != self.member_id)
+
+
 @runtime_checkable
 class OffLoopGrader(Grader, Protocol):
     """A grader that can grade away from the event loop (in worker processes)."""
@@ -56,10 +70,24 @@ class OffLoopGrader(Grader, Protocol):
     ) -> Grade: ...
 
 
+@runtime_checkable
+class PeerKeepingGrader(OffLoopGrader, Protocol):
+    """An off-loop grader that keeps the peer texts it was given, per post, and takes only
+    what changed since."""
+
+    async def grade_with_peers(
+        self, question: Question, answer: str, peers: PeerTexts
+    ) -> Grade: ...
+
+
 async def grade_answer(
-    grader: Grader, question: Question, answer: str, peers: Sequence[str] = ()
+    grader: Grader, question: Question, answer: str, peers: Sequence[str] | PeerTexts = ()
 ) -> Grade:
     """Off the event loop when the grader can, in this thread otherwise."""
+    if isinstance(peers, PeerTexts):
+        if isinstance(grader, PeerKeepingGrader):
+            return await grader.grade_with_peers(question, answer, peers)
+        peers = peers.others()
     if isinstance(grader, OffLoopGrader):
         return await grader.grade_async(question, answer, peers)
     return grader.grade(question, answer, peers)

@@ -297,6 +297,7 @@ class StudyService:
             if member is None:
                 return [Notice("forgetme.nothing", {}, "user")]
             await store.members.delete_member(member.id)
+        self.core.peers.clear()  # Their answers are gone: no copy check may see them.
         return [Notice("forgetme.done", {}, "user")]
 
 

@@ -14,12 +14,14 @@ import functools
 import logging
 import multiprocessing
 import signal
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.grading import Grade
+from bot.core.grading import Grade, PeerTexts
 from bot.grading.embedder import MODEL_DIR, StaticEmbedder
 from bot.grading.grader import EmbeddingGrader
 from content.model import Question
@@ -34,7 +36,29 @@ MAX_BATCH = 16
 BATCHES_PER_WORKER = 2
 CLOSE_GRACE_S = 5.0
 
-Job = tuple[Question, str, tuple[str, ...]]
+# Posts whose peer texts the worker keeps (and this process remembers having sent).
+MAX_KEPT_POSTS = 256
+
+
+@dataclass(frozen=True, slots=True)
+class PeerDelta:
+    """Peer texts as sent to the one worker: what changed since the last answer to the post
+    it was sent, and who of those it keeps does not count for this answer."""
+
+    post_key: tuple[int, int]
+    kept: int
+    """How many members' texts the worker must hold for the post before `changed`."""
+    changed: tuple[tuple[int, str], ...]
+    excluded: frozenset[int]
+
+
+class PeersOutOfStep(Exception):
+    """The worker does not hold the peer texts a delta was made against."""
+
+
+Job = tuple[Question, str, tuple[str, ...] | PeerTexts]
+Sent = tuple[Question, str, tuple[str, ...] | PeerDelta]
+_worker_peers: OrderedDict[tuple[int, int], dict[int, str]] = OrderedDict()
 
 
 def _start_worker(model_dir: Path) -> None:
@@ -46,17 +70,42 @@ def _start_worker(model_dir: Path) -> None:
     _worker_grader = EmbeddingGrader(StaticEmbedder(model_dir))
 
 
-def _grade_batch(jobs: list[Job]) -> list[Grade | Exception]:
+def _grade_batch(jobs: list[Sent]) -> list[Grade | Exception]:
     """In a worker: each answer's grade, or the error that one answer raised."""
     if _worker_grader is None:
         raise RuntimeError("grading worker not initialised")
     results: list[Grade | Exception] = []
     for question, answer, peers in jobs:
         try:
-            results.append(_worker_grader.grade(question, answer, peers))
+            texts = _worker_peer_texts(peers) if isinstance(peers, PeerDelta) else peers
+            results.append(_worker_grader.grade(question, answer, texts))
         except Exception as error:
             results.append(error)
     return results
+
+
+def _worker_peer_texts(delta: PeerDelta) -> list[str]:
+    """In a worker: bring the post's kept texts up to date; the ones this answer sees."""
+    kept = _remember(_worker_peers, delta.post_key)
+    if len(kept) != delta.kept:
+        del _worker_peers[delta.post_key]
+        raise PeersOutOfStep(delta.post_key)
+    kept.update(delta.changed)
+    return [text for member, text in kept.items() if member not in delta.excluded]
+
+
+def _remember(
+    posts: OrderedDict[tuple[int, int], dict[int, str]], key: tuple[int, int]
+) -> dict[int, str]:
+    """The post's kept texts (new: none), most recently used; the least recent post goes.
+    This process and the worker call it for the same posts in the same order."""
+    kept = posts.get(key)
+    if kept is None:
+        kept = posts[key] = {}
+        if len(posts) > MAX_KEPT_POSTS:
+            posts.popitem(last=False)
+    posts.move_to_end(key)
+    return kept
 
 
 def _ready() -> bool:
@@ -73,6 +122,7 @@ class PooledGrader:
         self._pool: Executor | None = None
         self._warming: list[Future[bool]] = []
         self._waiting: list[tuple[Job, asyncio.Future[Grade]]] = []
+        self._sent_peers: OrderedDict[tuple[int, int], dict[int, str]] = OrderedDict()
         self._batches = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -137,6 +187,31 @@ class PooledGrader:
         self._dispatch()
         return await future
 
+    async def grade_with_peers(self, question: Question, answer: str, peers: PeerTexts) -> Grade:
+        """As `grade_async`; with one worker, only the peer texts it lacks are sent."""
+        if self._pool is None or self._workers != 1:
+            return await self.grade_async(question, answer, peers.others())
+        future: asyncio.Future[Grade] = asyncio.get_running_loop().create_future()
+        self._waiting.append(((question, answer, peers), future))
+        self._idle.clear()
+        self._dispatch()
+        return await future
+
+    def _to_send(self, job: Job) -> Sent:
+        question, answer, peers = job
+        if not isinstance(peers, PeerTexts):
+            return question, answer, peers
+        sent = _remember(self._sent_peers, peers.post_key)
+        kept = len(sent)
+        changed = tuple(
+            (member, text) for member, text in peers.texts.items() if sent.get(member) != text
+        )
+        sent.update(changed)
+        excluded = frozenset(
+            member for member in sent if member == peers.member_id or member not in peers.texts
+        )
+        return question, answer, PeerDelta(peers.post_key, kept, changed, excluded)
+
     def _dispatch(self) -> None:
         """Send what waits, in batches, while a worker has room; in-process without a pool."""
         pool = self._pool
@@ -149,8 +224,10 @@ class PooledGrader:
         while self._waiting and self._batches < self._workers * BATCHES_PER_WORKER:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
-                sent = loop.run_in_executor(pool, _grade_batch, [job for job, _ in batch])
+                jobs = [self._to_send(job) for job, _ in batch]
+                sent = loop.run_in_executor(pool, _grade_batch, jobs)
             except (BrokenProcessPool, RuntimeError) as error:  # broken, or shut down
+                self._sent_peers.clear()
                 self._broken(error)
                 self._waiting = batch + self._waiting
                 self._dispatch()
@@ -168,13 +245,18 @@ class PooledGrader:
         if error is not None:
             if isinstance(error, BrokenProcessPool):
                 self._broken(error)
+            self._sent_peers.clear()  # The worker may have kept some of them, or none.
             for job, future in batch:
                 self._grade_here(job, future)
         else:
-            for (_, future), result in zip(batch, done.result(), strict=True):
+            for (job, future), result in zip(batch, done.result(), strict=True):
                 if future.done():
                     continue
-                if isinstance(result, Exception):
+                if isinstance(result, PeersOutOfStep):
+                    self._sent_peers.pop(result.args[0], None)
+                    log.warning("grading worker out of step on peer answers; graded here")
+                    self._grade_here(job, future)
+                elif isinstance(result, Exception):
                     future.set_exception(result)
                 else:
                     future.set_result(result)
@@ -191,7 +273,9 @@ class PooledGrader:
     def _grade_here(self, job: Job, future: asyncio.Future[Grade]) -> None:
         if future.done():
             return
+        question, answer, peers = job
+        texts = peers.others() if isinstance(peers, PeerTexts) else peers
         try:
-            future.set_result(self.local.grade(*job))
+            future.set_result(self.local.grade(question, answer, texts))
         except Exception as error:
             future.set_exception(error)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.core.grading import Grade, grade_answer
+from bot.core.grading import Grade, PeerTexts, grade_answer
 from bot.grading import EmbeddingGrader
 from bot.grading.pool import PooledGrader
 from content.bank import Bank
@@ -75,6 +75,50 @@ async def test_the_core_port_grades_off_the_loop_with_a_pool_and_in_place_withou
     expected = grader.grade(question, ANSWERS[0])
     assert await grade_answer(pool, question, ANSWERS[0]) == expected
     assert await grade_answer(grader, question, ANSWERS[0]) == expected
+
+
+async def test_peer_texts_are_sent_once_and_the_worker_grades_with_the_ones_it_kept(
+    pool: PooledGrader, grader: EmbeddingGrader, find: Find
+) -> None:
+    await asyncio.wait_for(pool.ready(), WAIT_S)
+    question, key = find(LOSS), (0, 901)
+    first, copy = ANSWERS[0], ANSWERS[0]
+    steps = [
+        (first, PeerTexts(key, 1, {1: first})),  # its own text is sent, not compared
+        # Nothing new to send: the copy is only caught with the text the worker kept.
+        (copy, PeerTexts(key, 2, {1: first})),
+        # Member 1 answered again: the new text replaces the kept one.
+        (first, PeerTexts(key, 3, {1: ANSWERS[1], 2: copy})),
+        # The member's own earlier answer is not a peer; nor is one the snapshot lacks.
+        (first, PeerTexts(key, 1, {1: ANSWERS[1]})),
+    ]
+    for text, peers in steps:
+        got = await asyncio.wait_for(grade_answer(pool, question, text, peers), WAIT_S)
+        assert got == grader.grade(question, text, peers.others())
+    assert pool._sent_peers[key] == {1: ANSWERS[1], 2: copy}
+    flags = [grader.grade(question, text, peers.others()).flags for text, peers in steps]
+    assert ["copy" in flag for flag in flags] == [False, True, True, False]
+
+
+async def test_a_worker_out_of_step_on_peers_is_graded_here_with_the_same_result(
+    pool: PooledGrader, grader: EmbeddingGrader, find: Find
+) -> None:
+    await asyncio.wait_for(pool.ready(), WAIT_S)
+    question, key = find(LOSS), (0, 902)
+    peers = PeerTexts(key, 2, {1: ANSWERS[0]})
+    expected = grader.grade(question, ANSWERS[0], peers.others())
+    assert await asyncio.wait_for(pool.grade_with_peers(question, ANSWERS[0], peers), WAIT_S) == (
+        expected
+    )
+    pool._sent_peers[key] = {}  # this process forgets what it sent; the worker did not
+    assert await asyncio.wait_for(pool.grade_with_peers(question, ANSWERS[0], peers), WAIT_S) == (
+        expected
+    )
+    assert key not in pool._sent_peers
+    assert await asyncio.wait_for(pool.grade_with_peers(question, ANSWERS[0], peers), WAIT_S) == (
+        expected
+    )
+    assert pool._sent_peers[key] == {1: ANSWERS[0]}
 
 
 async def test_without_workers_answers_are_graded_in_process(
