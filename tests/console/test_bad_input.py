@@ -12,19 +12,8 @@ import pytest
 from bot.adapters.console import ConsoleChat
 from bot.core.grading import Grader
 from bot.core.service import StudyService
-from bot.grading import create_grader
-from content.bank import Bank, load_bank
+from content.bank import Bank
 from storage import Database
-
-
-@pytest.fixture(scope="module")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="module")
-def grader() -> Grader:
-    return create_grader()
 
 
 @pytest.fixture

@@ -4,16 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from content.bank import Bank, load_bank
 from content.build import SOURCES_DIR, BuildResult, build, render_decks
 from content.parsing import ParseResult, parse_document
 
 SOURCE_FILES = {path.name[:3]: path for path in sorted(SOURCES_DIR.iterdir())}
-
-
-@pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank()
 
 
 @pytest.fixture(scope="session")

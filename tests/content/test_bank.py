@@ -122,19 +122,21 @@ def test_missing_deck_directory_is_a_deck_error(tmp_path: Path) -> None:
         load_bank(tmp_path / "absent")
 
 
-def test_extra_decks_load_beside_the_built_bank(tmp_path: Path) -> None:
+def test_extra_decks_load_beside_the_built_bank(tmp_path: Path, bank: Bank) -> None:
     own = tmp_path / "own"
     own.mkdir()
     write(own / "ours.yaml", (Path(__file__).parent / "data" / "good.yaml").read_text())
-    built = load_bank()
+    built = bank
     combined = load_bank(extra_dirs=(own,))
     assert len(combined) == len(built) + 1
     assert combined.find("what-is-dropout") is not None
     assert combined.find(built.questions[0].id) == built.questions[0]
 
 
-def test_an_extra_deck_reusing_a_built_id_is_reported_with_its_place(tmp_path: Path) -> None:
-    built_id = load_bank().questions[0].id
+def test_an_extra_deck_reusing_a_built_id_is_reported_with_its_place(
+    tmp_path: Path, bank: Bank
+) -> None:
+    built_id = bank.questions[0].id
     text = (Path(__file__).parent / "data" / "good.yaml").read_text()
     write(tmp_path / "clash.yaml", text.replace("what-is-dropout", built_id))
     with pytest.raises(DeckError) as raised:

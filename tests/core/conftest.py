@@ -3,9 +3,7 @@ that records what the core pushes."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +12,7 @@ from bot.core.grading import Grader
 from bot.core.refs import ChatRef, UserRef
 from bot.core.replies import Reply
 from bot.core.service import StudyService
-from bot.grading import create_grader
-from content.bank import Bank, load_bank
+from content.bank import Bank
 from content.model import KeyPoint, Question
 from storage import Database
 
@@ -52,26 +49,9 @@ class ManualClock:
         return self.current
 
 
-@pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="session")
-def grader() -> Grader:
-    return create_grader()
-
-
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))  # a Monday
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "study.db")
-    yield database
-    await database.close()
 
 
 @pytest.fixture

@@ -4,21 +4,10 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.grading import EmbeddingGrader, create_grader
-from content.bank import Bank, load_bank
+from content.bank import Bank
 from content.model import Question
 
 Find = Callable[[str], Question]
-
-
-@pytest.fixture(scope="session")
-def grader() -> EmbeddingGrader:
-    return create_grader()
-
-
-@pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank()
 
 
 @pytest.fixture(scope="session")

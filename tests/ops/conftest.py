@@ -12,23 +12,12 @@ import pytest
 
 from bot.core.commands import ChangeSettings, PostDaily
 from bot.core.grading import Grader
-from bot.grading import create_grader
 from bot.inflight import TrackedService
-from content.bank import Bank, load_bank
+from content.bank import Bank
 from storage import Database
 from tests.core.conftest import ADMIN, CHAT, POOLING, ManualClock, RecordingOutbox
 
 QUIETED = ("httpx", "httpcore", "aiosqlite")
-
-
-@pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="session")
-def grader() -> Grader:
-    return create_grader()
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.core.commands import PostDaily, RevealPost, ShowLeaderboard, ShowStats, SubmitAnswer
+from bot.core.grading import Grader
 from bot.core.refs import ChatRef, UserRef
 from bot.core.service import StudyService
-from bot.grading import create_grader
-from content.bank import load_bank
+from content.bank import Bank
 from storage import Database
 
 CHAT = ChatRef("console", "plans")
@@ -59,12 +59,14 @@ def full_scans(raw: sqlite3.Connection, sql: str) -> list[str]:
     return scans
 
 
-async def test_leaderboard_stats_and_reveal_queries_use_indexes(tmp_path: Path) -> None:
+async def test_leaderboard_stats_and_reveal_queries_use_indexes(
+    tmp_path: Path, bank: Bank, grader: Grader
+) -> None:
     path = tmp_path / "plans.db"
     db = await Database.open(path)
     captured: list[str] = []
     try:
-        service = StudyService(db, load_bank(), create_grader(), Clock())
+        service = StudyService(db, bank, grader, Clock())
         await service.handle(PostDaily(CHAT, ADA, is_admin=True))
         await service.handle(SubmitAnswer(CHAT, BOB, text="an answer with a few words in it"))
         await db._connection.set_trace_callback(captured.append)

@@ -4,7 +4,6 @@ real discord.py client connected to the one through the adapter."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -12,28 +11,10 @@ from bot.adapters.discord import DiscordAdapter, create_adapter
 from bot.config import Settings
 from bot.core.grading import Grader
 from bot.core.service import StudyService
-from bot.grading import create_grader
-from content.bank import Bank, load_bank
+from content.bank import Bank
 from storage import Database
 from tests.adapters.discord.discord_payloads import TOKEN
 from tests.adapters.discord.fake_discord import FakeDiscord
-
-
-@pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="session")
-def grader() -> Grader:
-    return create_grader()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "study.db")
-    yield database
-    await database.close()
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from bot.adapters.telegram.delivery import RetryPolicy
 from bot.adapters.telegram.flood import FloodLimits
 from bot.config import Settings
 from bot.core.service import StudyService
-from bot.grading import EmbeddingGrader, create_grader
-from content.bank import Bank, load_bank
+from bot.grading import EmbeddingGrader
+from content.bank import Bank
 from storage import Database
 from tests.adapters.telegram.fake_api import TOKEN, FakeTelegram
 
@@ -33,16 +33,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-
-
-@pytest.fixture(scope="session")
-def bank() -> Bank:
-    return load_bank()
-
-
-@pytest.fixture(scope="session")
-def grader() -> EmbeddingGrader:
-    return create_grader()
 
 
 @pytest.fixture
