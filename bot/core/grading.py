@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from functools import cache
+from typing import Protocol, cast, runtime_checkable
 
 from content.model import Question
 
@@ -84,10 +85,19 @@ async def grade_answer(
     grader: Grader, question: Question, answer: str, peers: Sequence[str] | PeerTexts = ()
 ) -> Grade:
     """Off the event loop when the grader can, in this thread otherwise."""
+    keeps_peers, off_loop = _abilities(type(grader))
     if isinstance(peers, PeerTexts):
-        if isinstance(grader, PeerKeepingGrader):
-            return await grader.grade_with_peers(question, answer, peers)
+        if keeps_peers:
+            return await cast(PeerKeepingGrader, grader).grade_with_peers(question, answer, peers)
         peers = peers.others()
-    if isinstance(grader, OffLoopGrader):
-        return await grader.grade_async(question, answer, peers)
+    if off_loop:
+        return await cast(OffLoopGrader, grader).grade_async(question, answer, peers)
     return grader.grade(question, answer, peers)
+
+
+@cache
+def _abilities(kind: type) -> tuple[bool, bool]:
+    """Whether a grader class keeps peers, and grades off the loop. A protocol check inspects
+    every method each time, which costs more than the rest of the hand-over; the class decides
+    it, so it is worked out once per class."""
+    return issubclass(kind, PeerKeepingGrader), issubclass(kind, OffLoopGrader)

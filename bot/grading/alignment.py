@@ -20,6 +20,13 @@ Matrix = npt.NDArray[np.float32]
 SHARPNESS = 3
 
 
+def unit_clip(similarity: Matrix) -> Matrix:
+    """`np.clip(similarity, 0, 1)` in place: the same values, without `np.clip`'s overhead,
+    which costs more than the product itself on matrices this small."""
+    clipped: Matrix = np.minimum(np.maximum(similarity, 0.0, out=similarity), 1.0, out=similarity)
+    return clipped
+
+
 @dataclass(frozen=True, slots=True)
 class WordSet:
     """The distinct words of a text as unit vectors, each with its weight for alignment."""
@@ -36,7 +43,7 @@ def novelty(words: WordSet, prompt: WordSet) -> WordSet:
     """Down-weight each word by how closely the question already says it."""
     if not len(words.vectors) or not len(prompt.vectors):
         return words
-    said = np.clip(words.vectors @ prompt.vectors.T, 0.0, 1.0).max(axis=1)
+    said = unit_clip(words.vectors @ prompt.vectors.T).max(axis=1)
     return WordSet(words.vectors, (words.weights * (1.0 - said)).astype(np.float32))
 
 
@@ -51,7 +58,7 @@ def align(answer: WordSet, references: Sequence[WordSet]) -> tuple[float, float]
     for reference in references:
         if not len(reference.vectors) or not reference.weights.sum() > 0:
             continue
-        similarity = np.clip(answer.vectors @ reference.vectors.T, 0.0, 1.0)
+        similarity = unit_clip(answer.vectors @ reference.vectors.T)
         # Sharpening is monotonic, so it is applied to the best matches only.
         best_for_reference = similarity.max(axis=0) ** SHARPNESS
         best_for_answer = similarity.max(axis=1) ** SHARPNESS

@@ -13,12 +13,17 @@ import numpy as np
 import numpy.typing as npt
 from tokenizers import Encoding, Tokenizer
 
+from bot.grading.wordpiece import WordPieces
+from bot.grading.wordrows import WordRows
+
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_TOKENS = 512
 # Punctuation that ends a clause; other marks (apostrophes, hyphens, slashes) are just skipped.
 CLAUSE_MARKS = tuple('.,;:!?()[]{}"')
 
 Vector = npt.NDArray[np.float32]
+# A word's index in its text (None for a token outside any word) and its vocabulary pieces.
+Word = tuple[int | None, tuple[int, ...]]
 
 
 class ModelMissing(RuntimeError):
@@ -46,20 +51,30 @@ class StaticEmbedder:
         self.dimensions = int(self._table.shape[1])
         marks = (self._tokenizer.token_to_id(mark) for mark in CLAUSE_MARKS)
         self._clause_marks = frozenset(mark for mark in marks if mark is not None)
+        added = self._tokenizer.get_added_tokens_decoder().values()
+        self._pieces = WordPieces(
+            self._tokenizer.get_vocab(), self._unk, tuple(token.content for token in added)
+        )
+        self._word_rows = WordRows(self.dimensions)
         # Grading one answer reads its tokens three ways (mean vector, words, clauses).
-        self._last: tuple[str, Encoding] | None = None
+        self._last: tuple[str, list[Word]] | None = None
 
-    def _encode(self, text: str) -> Encoding:
-        """The text's tokens; the last text's are kept, since the next call is usually on it."""
+    def _encode(self, text: str) -> list[Word]:
+        """The text's words, each with its pieces; the last text's are kept, since the next
+        call is usually on the same text."""
         last = self._last
         if last is not None and last[0] == text:
             return last[1]
-        encoding = self._tokenizer.encode(text, add_special_tokens=False)
-        self._last = (text, encoding)
-        return encoding
+        split = self._pieces.split(text)
+        if split is not None:
+            encoded: list[Word] = [(index, pieces) for index, pieces in enumerate(split)]
+        else:
+            encoded = _grouped(self._tokenizer.encode(text, add_special_tokens=False))
+        self._last = (text, encoded)
+        return encoded
 
     def token_ids(self, text: str) -> list[int]:
-        ids = self._encode(text).ids[:MAX_TOKENS]
+        ids = [token for _, pieces in self._encode(text) for token in pieces][:MAX_TOKENS]
         return [token for token in ids if token != self._unk]
 
     def is_word(self, word: str) -> bool:
@@ -83,14 +98,25 @@ class StaticEmbedder:
         ]
         return np.stack(rows)
 
+    def _word_pieces(self, text: str, limit: int) -> list[tuple[int, ...]]:
+        """Each word's known pieces among the text's first `limit` tokens, in order."""
+        found: list[tuple[int, ...]] = []
+        for word, pieces in self._encode(text):
+            if limit <= 0:
+                break
+            kept = pieces[:limit]
+            limit -= len(pieces)
+            if word is None:
+                continue
+            if self._unk in kept:
+                kept = tuple(token for token in kept if token != self._unk)
+            if kept:
+                found.append(kept)
+        return found
+
     def words(self, text: str) -> list[tuple[int, ...]]:
         """The distinct words of a text, each as its tuple of vocabulary pieces."""
-        encoding = self._encode(text)
-        pieces: dict[int, list[int]] = {}
-        for token, word in zip(encoding.ids[: MAX_TOKENS * 2], encoding.word_ids, strict=False):
-            if word is not None and token != self._unk:
-                pieces.setdefault(word, []).append(token)
-        return list(dict.fromkeys(tuple(ids) for ids in pieces.values()))
+        return list(dict.fromkeys(self._word_pieces(text, MAX_TOKENS * 2)))
 
     def word_vectors(self, text: str) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         """One unit vector per distinct word, and its weight (the norm of its raw vector).
@@ -101,6 +127,11 @@ class StaticEmbedder:
         if not distinct:
             empty = np.zeros((0, self.dimensions), dtype=np.float32)
             return empty, np.zeros(0, dtype=np.float32)
+        return self._word_rows.lookup(distinct, self._word_vectors)
+
+    def _word_vectors(
+        self, distinct: list[tuple[int, ...]]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
         flat = [token for ids in distinct for token in ids]
         starts = np.cumsum([0, *(len(ids) for ids in distinct[:-1])])
         counts = np.asarray([len(ids) for ids in distinct], dtype=np.float32)
@@ -112,16 +143,10 @@ class StaticEmbedder:
         """The text's runs of words between punctuation marks, in order: for each run, one raw
         row per word (the sum of its pieces' rows) and each word's piece count, so the mean
         vector of any stretch of words can be had from running sums."""
-        encoding = self._encode(text)
-        pieces: dict[int, list[int]] = {}
-        for token, word in zip(encoding.ids[:MAX_TOKENS], encoding.word_ids, strict=False):
-            if word is not None and token != self._unk:
-                pieces.setdefault(word, []).append(token)
-        words: list[list[int]] = []
+        words: list[tuple[int, ...]] = []
         run_of: list[int] = []
         run = 0
-        for word in sorted(pieces):
-            ids = pieces[word]
+        for ids in self._word_pieces(text, MAX_TOKENS):
             if ids[0] in self._clause_marks:
                 run += 1
             elif any(char.isalnum() for char in self._tokenizer.id_to_token(ids[0]) or ""):
@@ -148,3 +173,19 @@ class StaticEmbedder:
         mean: Vector = self._rows(ids).mean(axis=0)
         norm = float(np.linalg.norm(mean))
         return (mean / norm).astype(np.float32) if norm > 0 else mean
+
+
+def _grouped(encoding: Encoding) -> list[Word]:
+    """The tokenizer's output as words: runs of tokens with the same word index."""
+    grouped: list[Word] = []
+    current: list[int] = []
+    index: int | None = None
+    for token, word in zip(encoding.ids, encoding.word_ids, strict=True):
+        if current and (word is None or word != index):
+            grouped.append((index, tuple(current)))
+            current = []
+        index = word
+        current.append(token)
+    if current:
+        grouped.append((index, tuple(current)))
+    return grouped

@@ -141,12 +141,18 @@ def echo(answer: str, prompt: str, reference_stems: frozenset[str] = frozenset()
     answer_stems = content_stems(answer)
     if not answer_stems:
         return False
-    prompt_stems = set(content_stems(prompt))
+    prompt_stems = _prompt_stems(prompt)
     novel = {word for word in answer_stems if word not in prompt_stems}
     if novel & reference_stems:
         return False
     shared = sum(word in prompt_stems for word in answer_stems) / len(answer_stems)
     return (shared >= 0.6 and len(novel) <= 1) or (shared >= 0.75 and len(novel) <= 2)
+
+
+@lru_cache(maxsize=1024)
+def _prompt_stems(prompt: str) -> frozenset[str]:
+    """A question's stems: the same question is compared with every answer to it."""
+    return frozenset(content_stems(prompt))
 
 
 COPY_SIMILARITY = 0.7
@@ -155,33 +161,72 @@ COPY_WORDS = 200
 
 def copied(answer: str, peers: Sequence[str]) -> bool:
     """The answer's words, in order, largely match one peer's answer (small edits allowed)."""
-    mine, mine_set = _copy_stems(answer)
+    mine, _ = _copy_stems(answer)
     if not mine:
         return False
+    mine_set = frozenset(mine)
     for peer in peers:
-        theirs, theirs_set = _copy_stems(peer)
-        if not theirs or not _could_match(mine, mine_set, theirs, theirs_set):
+        theirs, theirs_distinct = _copy_stems(peer)
+        if not theirs or not _could_match(mine, mine_set, theirs, theirs_distinct):
             continue
-        matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
-        if matcher.quick_ratio() >= COPY_SIMILARITY and matcher.ratio() >= COPY_SIMILARITY:
+        matcher = _matcher_for(theirs)
+        matcher.set_seq1(mine)
+        if matcher.quick_ratio() >= COPY_SIMILARITY and _reaches_similarity(matcher, mine, theirs):
             return True
     return False
 
 
-@lru_cache(maxsize=8192)
-def _copy_stems(text: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """An answer's first stems, worked out once: the same peers are compared with every answer
-    to their post."""
+def _reaches_similarity(
+    matcher: SequenceMatcher[str], mine: Sequence[str], theirs: Sequence[str]
+) -> bool:
+    """`matcher.ratio() >= COPY_SIMILARITY`, stopping as soon as the matched words reach it.
+
+    The blocks are found as `get_matching_blocks` finds them (longest first, then either side
+    of it); their sizes only ever add up, so once enough is matched the rest cannot matter."""
+    total = len(mine) + len(theirs)
+    matched = 0
+    queue = [(0, len(mine), 0, len(theirs))]
+    while queue:
+        a_low, a_high, b_low, b_high = queue.pop()
+        a_at, b_at, size = matcher.find_longest_match(a_low, a_high, b_low, b_high)
+        if not size:
+            continue
+        matched += size
+        if 2.0 * matched / total >= COPY_SIMILARITY:
+            return True
+        if a_low < a_at and b_low < b_at:
+            queue.append((a_low, a_at, b_low, b_at))
+        if a_at + size < a_high and b_at + size < b_high:
+            queue.append((a_at + size, a_high, b_at + size, b_high))
+    return False
+
+
+# A matcher indexes its second sequence once (`set_seq1` keeps that index), and a peer close
+# enough to reach this point is usually compared with many later answers to its post.
+@lru_cache(maxsize=1024)
+def _matcher_for(theirs: tuple[str, ...]) -> SequenceMatcher[str]:
+    return SequenceMatcher(None, theirs, theirs, autojunk=False)
+
+
+# Every answer to a post is compared with the post's earlier answers, so the working set is
+# every answer of every open post; the stems alone are kept (a few hundred bytes an answer).
+@lru_cache(maxsize=32768)
+def _copy_stems(text: str) -> tuple[tuple[str, ...], int]:
+    """An answer's first stems, and how many distinct ones, worked out once."""
     stems = tuple(stem(word) for word in words(text)[:COPY_WORDS])
-    return stems, frozenset(stems)
+    return stems, len(set(stems))
 
 
 def _could_match(
-    mine: Sequence[str], mine_set: frozenset[str], theirs: Sequence[str], theirs_set: frozenset[str]
+    mine: Sequence[str], mine_set: frozenset[str], theirs: Sequence[str], theirs_distinct: int
 ) -> bool:
     """An upper bound of `quick_ratio` from set sizes alone (no false rejections): the shared
-    words, plus at most every repeat of a word, cannot reach the similarity needed."""
-    shared = len(mine_set & theirs_set)
-    repeats = min(len(mine) - len(mine_set), len(theirs) - len(theirs_set))
+    words, plus at most every repeat of a word, cannot reach the similarity needed. The sizes
+    alone bound the shared words first, which spares most peers the set intersection."""
+    repeats = min(len(mine) - len(mine_set), len(theirs) - theirs_distinct)
+    needed = COPY_SIMILARITY * (len(mine) + len(theirs))
     # The small slack keeps float rounding at the boundary from rejecting a real match.
-    return 2 * (shared + repeats) + 1e-9 >= COPY_SIMILARITY * (len(mine) + len(theirs))
+    if 2 * (min(len(mine_set), theirs_distinct) + repeats) + 1e-9 < needed:
+        return False
+    shared = len(mine_set.intersection(theirs))
+    return 2 * (shared + repeats) + 1e-9 >= needed

@@ -18,10 +18,10 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from bot.core.grading import Grade, PeerTexts
+from bot.core.grading import Grade, PeerTexts, Verdict
 from bot.grading.embedder import MODEL_DIR, StaticEmbedder
 from bot.grading.grader import EmbeddingGrader
 from content.model import Question
@@ -40,10 +40,10 @@ CLOSE_GRACE_S = 5.0
 MAX_KEPT_POSTS = 256
 
 
-@dataclass(frozen=True, slots=True)
-class PeerDelta:
+class PeerDelta(NamedTuple):
     """Peer texts as sent to the one worker: what changed since the last answer to the post
-    it was sent, and who of those it keeps does not count for this answer."""
+    it was sent, and who of those it keeps does not count for this answer. (A named tuple,
+    like the rest of what crosses to the worker: tuples pickle in C, dataclasses in Python.)"""
 
     post_key: tuple[int, int]
     kept: int
@@ -56,9 +56,17 @@ class PeersOutOfStep(Exception):
     """The worker does not hold the peer texts a delta was made against."""
 
 
+class QuestionUnknown(Exception):
+    """The worker was sent a question's id but does not hold the question."""
+
+
 Job = tuple[Question, str, tuple[str, ...] | PeerTexts]
-Sent = tuple[Question, str, tuple[str, ...] | PeerDelta]
+# A question goes to the one worker once, then by its id.
+Sent = tuple[Question | str, str, tuple[str, ...] | PeerDelta]
+# A grade as it comes back: score, verdict, covered, missed, hint, flags.
+GradeFields = tuple[int, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]
 _worker_peers: OrderedDict[tuple[int, int], dict[int, str]] = OrderedDict()
+_worker_questions: dict[str, Question] = {}
 
 
 def _start_worker(model_dir: Path) -> None:
@@ -70,18 +78,39 @@ def _start_worker(model_dir: Path) -> None:
     _worker_grader = EmbeddingGrader(StaticEmbedder(model_dir))
 
 
-def _grade_batch(jobs: list[Sent]) -> list[Grade | Exception]:
+def _grade_batch(jobs: list[Sent]) -> list[GradeFields | Exception]:
     """In a worker: each answer's grade, or the error that one answer raised."""
     if _worker_grader is None:
         raise RuntimeError("grading worker not initialised")
-    results: list[Grade | Exception] = []
+    results: list[GradeFields | Exception] = []
     for question, answer, peers in jobs:
         try:
             texts = _worker_peer_texts(peers) if isinstance(peers, PeerDelta) else peers
-            results.append(_worker_grader.grade(question, answer, texts))
+            grade = _worker_grader.grade(_worker_question(question), answer, texts)
+            results.append(_fields(grade))
         except Exception as error:
             results.append(error)
     return results
+
+
+def _worker_question(sent: Question | str) -> Question:
+    """In a worker: the question itself, kept for later, or the one kept under its id."""
+    if isinstance(sent, str):
+        question = _worker_questions.get(sent)
+        if question is None:
+            raise QuestionUnknown(sent)
+        return question
+    _worker_questions[sent.id] = sent
+    return sent
+
+
+def _fields(grade: Grade) -> GradeFields:
+    return grade.score, grade.verdict.value, grade.covered, grade.missed, grade.hint, grade.flags
+
+
+def _grade_from(fields: GradeFields) -> Grade:
+    score, verdict, covered, missed, hint, flags = fields
+    return Grade(score, Verdict(verdict), covered, missed, hint, flags)
 
 
 def _worker_peer_texts(delta: PeerDelta) -> list[str]:
@@ -123,6 +152,7 @@ class PooledGrader:
         self._warming: list[Future[bool]] = []
         self._waiting: list[tuple[Job, asyncio.Future[Grade]]] = []
         self._sent_peers: OrderedDict[tuple[int, int], dict[int, str]] = OrderedDict()
+        self._sent_questions: dict[str, Question] = {}
         self._batches = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -201,16 +231,30 @@ class PooledGrader:
         question, answer, peers = job
         if not isinstance(peers, PeerTexts):
             return question, answer, peers
+        return self._question_to_send(question), answer, self._delta(peers)
+
+    def _question_to_send(self, question: Question) -> Question | str:
+        """The question's id once the one worker holds this very question; else itself."""
+        if self._sent_questions.get(question.id) is question:
+            return question.id
+        self._sent_questions[question.id] = question
+        return question
+
+    def _delta(self, peers: PeerTexts) -> PeerDelta:
         sent = _remember(self._sent_peers, peers.post_key)
         kept = len(sent)
-        changed = tuple(
-            (member, text) for member, text in peers.texts.items() if sent.get(member) != text
-        )
+        # Set operations on the dict views run in C: a post may have hundreds of answers.
+        changed = tuple(peers.texts.items() - sent.items())
         sent.update(changed)
-        excluded = frozenset(
-            member for member in sent if member == peers.member_id or member not in peers.texts
-        )
-        return question, answer, PeerDelta(peers.post_key, kept, changed, excluded)
+        excluded = sent.keys() - peers.texts.keys()
+        if peers.member_id in sent:
+            excluded.add(peers.member_id)
+        return PeerDelta(peers.post_key, kept, changed, frozenset(excluded))
+
+    def _forget_sent(self) -> None:
+        """The worker may hold some of what was sent, or none of it: send it all again."""
+        self._sent_peers.clear()
+        self._sent_questions.clear()
 
     def _dispatch(self) -> None:
         """Send what waits, in batches, while a worker has room; in-process without a pool."""
@@ -227,7 +271,7 @@ class PooledGrader:
                 jobs = [self._to_send(job) for job, _ in batch]
                 sent = loop.run_in_executor(pool, _grade_batch, jobs)
             except (BrokenProcessPool, RuntimeError) as error:  # broken, or shut down
-                self._sent_peers.clear()
+                self._forget_sent()
                 self._broken(error)
                 self._waiting = batch + self._waiting
                 self._dispatch()
@@ -238,14 +282,14 @@ class PooledGrader:
     def _finish(
         self,
         batch: list[tuple[Job, asyncio.Future[Grade]]],
-        done: asyncio.Future[list[Grade | Exception]],
+        done: asyncio.Future[list[GradeFields | Exception]],
     ) -> None:
         self._batches -= 1
         error = asyncio.CancelledError() if done.cancelled() else done.exception()
         if error is not None:
             if isinstance(error, BrokenProcessPool):
                 self._broken(error)
-            self._sent_peers.clear()  # The worker may have kept some of them, or none.
+            self._forget_sent()
             for job, future in batch:
                 self._grade_here(job, future)
         else:
@@ -256,10 +300,14 @@ class PooledGrader:
                     self._sent_peers.pop(result.args[0], None)
                     log.warning("grading worker out of step on peer answers; graded here")
                     self._grade_here(job, future)
+                elif isinstance(result, QuestionUnknown):
+                    self._sent_questions.pop(result.args[0], None)
+                    log.warning("grading worker lacks a question; graded here")
+                    self._grade_here(job, future)
                 elif isinstance(result, Exception):
                     future.set_exception(result)
                 else:
-                    future.set_result(result)
+                    future.set_result(_grade_from(result))
         self._dispatch()
         if not self._batches and not self._waiting:
             self._idle.set()

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from bot.grading.alignment import WordSet
+from bot.grading.alignment import WordSet, unit_clip
 from bot.grading.embedder import StaticEmbedder
 
 Matrix = npt.NDArray[np.float32]
@@ -50,7 +50,7 @@ def _novelty(rows: Matrix, counts: Matrix, prompt: WordSet) -> Matrix:
         return np.ones(len(rows), dtype=np.float32)
     means = rows / counts[:, None]
     units = means / np.maximum(np.linalg.norm(means, axis=1), 1e-9)[:, None]
-    said = np.clip(units @ prompt.vectors.T, 0.0, 1.0).max(axis=1)
+    said = unit_clip(units @ prompt.vectors.T).max(axis=1)
     novelty: Matrix = (1.0 - said).astype(np.float32)
     return novelty
 
