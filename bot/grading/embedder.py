@@ -56,6 +56,7 @@ class StaticEmbedder:
             self._tokenizer.get_vocab(), self._unk, tuple(token.content for token in added)
         )
         self._word_rows = WordRows(self.dimensions)
+        self._word_starts: dict[int, bool] = {}
         # Grading one answer reads its tokens three ways (mean vector, words, clauses).
         self._last: tuple[str, list[Word]] | None = None
 
@@ -84,6 +85,13 @@ class StaticEmbedder:
     def token_count(self, word: str) -> int:
         """How many vocabulary pieces a word splits into (1 for a known whole word)."""
         return len(self._tokenizer.encode(word, add_special_tokens=False).ids)
+
+    def piece_count(self, word: str) -> int:
+        """`token_count`, from the word's cached pieces when it is plain ASCII."""
+        split = self._pieces.split(word)
+        if split is None:
+            return self.token_count(word)
+        return sum(len(pieces) for pieces in split)
 
     def embed(self, text: str) -> Vector:
         return self._pool(self.token_ids(text))
@@ -149,7 +157,7 @@ class StaticEmbedder:
         for ids in self._word_pieces(text, MAX_TOKENS):
             if ids[0] in self._clause_marks:
                 run += 1
-            elif any(char.isalnum() for char in self._tokenizer.id_to_token(ids[0]) or ""):
+            elif self._starts_word(ids[0]):
                 words.append(ids)
                 run_of.append(run)
         if not words:
@@ -161,16 +169,29 @@ class StaticEmbedder:
         breaks = [index for index in range(1, len(words)) if run_of[index] != run_of[index - 1]]
         return list(zip(np.split(sums, breaks), np.split(counts, breaks), strict=True))
 
+    def _starts_word(self, token: int) -> bool:
+        """The vocabulary piece has a letter or digit (it is not a mark or a symbol)."""
+        known = self._word_starts.get(token)
+        if known is None:
+            piece = self._tokenizer.id_to_token(token) or ""
+            known = self._word_starts[token] = any(char.isalnum() for char in piece)
+        return known
+
     def _rows(self, ids: list[int]) -> npt.NDArray[np.float32]:
-        index = np.asarray(ids, dtype=np.int64)
-        rows: npt.NDArray[np.float32] = self._table[index].astype(np.float32)
-        scaled: npt.NDArray[np.float32] = rows * self._scales[index, None]
+        index = np.asarray(ids, dtype=np.intp)
+        # One ufunc call converts the int8 rows and scales them (as float32, exactly as
+        # converting first and multiplying after would).
+        scaled: npt.NDArray[np.float32] = np.multiply(
+            self._table[index], self._scales[index, None], dtype=np.float32
+        )
         return scaled
 
     def _pool(self, ids: list[int]) -> Vector:
         if not ids:
             return np.zeros(self.dimensions, dtype=np.float32)
-        mean: Vector = self._rows(ids).mean(axis=0)
+        # `rows.mean(axis=0)` step by step, as numpy computes it, without its wrapper's cost.
+        mean: Vector = np.add.reduce(self._rows(ids), axis=0)
+        np.true_divide(mean, np.intp(len(ids)), out=mean, casting="unsafe")
         norm = float(np.linalg.norm(mean))
         return (mean / norm).astype(np.float32) if norm > 0 else mean
 

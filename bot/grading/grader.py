@@ -189,7 +189,7 @@ class EmbeddingGrader:
             return ["unreadable"]
         if guards.too_short(answer_words, text, reference.shortest_reference):
             return ["too_short"]
-        if guards.unreadable(answer_words, self._embedder.token_count, reference.known_words):
+        if guards.unreadable(answer_words, self._embedder.piece_count, reference.known_words):
             return ["unreadable"]
         flags: list[str] = []
         if peers and guards.copied(text, [peer[:MAX_PEER_CHARS] for peer in peers]):
@@ -214,8 +214,8 @@ class EmbeddingGrader:
         answer_words = novelty(self._word_set(text), reference.prompt_words)
         recall, precision = align(answer_words, reference.words)
         return Features(
-            whole=float(np.max(reference.answer_vectors @ vector)),
-            part=float(np.max(reference.chunk_vectors @ vector)),
+            whole=float((reference.answer_vectors @ vector).max()),
+            part=float((reference.chunk_vectors @ vector).max()),
             prompt=float(reference.prompt_vector @ vector),
             recall=recall,
             precision=precision,

@@ -97,7 +97,33 @@ def _spans(size: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
 
 def window_vectors(embedder: StaticEmbedder, answer: str, prompt: WordSet) -> Matrix:
     """Unit vectors of every stretch of two to eight words inside one clause of the answer."""
+    clauses = _distinct_clauses(embedder, answer)
+    if not clauses:
+        return np.zeros((0, embedder.dimensions), dtype=np.float32)
+    # Each word's novelty depends on that word alone: worked out for all clauses at once.
+    rows = np.concatenate([rows for rows, _ in clauses])
+    novelty = _novelty(rows, np.concatenate([counts for _, counts in clauses]), prompt)
+    weighted = rows * novelty[:, None]
     pieces: list[Matrix] = []
+    first = 0
+    for clause, _ in clauses:
+        last = first + len(clause)
+        running = np.vstack(
+            [np.zeros((1, rows.shape[1]), np.float32), np.cumsum(weighted[first:last], 0)]
+        )
+        starts, ends = _spans(len(clause))
+        pieces.append(running[ends] - running[starts])
+        first = last
+    spans = np.concatenate(pieces)
+    norms = np.linalg.norm(spans, axis=1)
+    unit: Matrix = (spans / np.maximum(norms, 1e-9)[:, None]).astype(np.float32)
+    return unit
+
+
+def _distinct_clauses(embedder: StaticEmbedder, answer: str) -> list[tuple[Matrix, Matrix]]:
+    """The answer's clauses of two words or more, from its first `MAX_WINDOW_WORDS` words; a
+    repeated clause adds no new stretch."""
+    kept: list[tuple[Matrix, Matrix]] = []
     seen: set[bytes] = set()
     budget = MAX_WINDOW_WORDS
     for rows, counts in embedder.clauses(answer):
@@ -106,26 +132,20 @@ def window_vectors(embedder: StaticEmbedder, answer: str, prompt: WordSet) -> Ma
         rows, counts = rows[:budget], counts[:budget]
         budget -= len(rows)
         key = rows.tobytes()
-        if len(rows) < MIN_WINDOW or key in seen:  # a repeated clause adds no new stretch
+        if len(rows) < MIN_WINDOW or key in seen:
             continue
         seen.add(key)
-        weighted = rows * _novelty(rows, counts, prompt)[:, None]
-        running = np.vstack([np.zeros((1, rows.shape[1]), np.float32), np.cumsum(weighted, 0)])
-        starts, ends = _spans(len(rows))
-        pieces.append(running[ends] - running[starts])
-    if not pieces:
-        return np.zeros((0, embedder.dimensions), dtype=np.float32)
-    spans = np.concatenate(pieces)
-    norms = np.linalg.norm(spans, axis=1)
-    unit: Matrix = (spans / np.maximum(norms, 1e-9)[:, None]).astype(np.float32)
-    return unit
+        kept.append((rows, counts))
+    return kept
 
 
 def paraphrased(points: PointForms, windows: Matrix, wanted: Sequence[int]) -> set[int]:
     """The points among `wanted` that some answer stretch says in other words."""
     if not len(windows) or not wanted:
         return set()
-    rows = np.isin(points.owners, np.asarray(wanted, dtype=np.int64))
+    # A handful of forms: a set look-up per form costs less than `np.isin`'s set-up.
+    wanted_points = set(wanted)
+    rows = np.fromiter((int(owner) in wanted_points for owner in points.owners), bool)
     if not rows.any():
         return set()
     best = (windows @ points.vectors[rows].T).max(axis=0)

@@ -5,7 +5,7 @@ vocabulary pieces once and looking it up afterwards beats a full tokenizer call 
 This reproduces exactly what the model's `tokenizers` pipeline (BERT normaliser, BERT
 pre-tokeniser, WordPiece) gives for text made of printable ASCII, tabs and line breaks, and
 without the special tokens' names; `split` returns None for any other text, which the
-embedder then hands to the real tokenizer. `tests/grading/test_wordpiece.py` holds the two to
+embedder then hands to the real tokenizer. `tests/grading/test_fast_paths.py` holds the two to
 the same output.
 """
 

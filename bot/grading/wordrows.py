@@ -32,13 +32,14 @@ class WordRows:
     def lookup(self, words: list[Pieces], compute: Compute) -> tuple[Matrix, Matrix]:
         """The words' vectors and weights, in order, as `compute` would give them."""
         rows = self._rows
-        missing = [word for word in dict.fromkeys(words) if word not in rows]
-        if len(missing) > self._capacity:
+        distinct = list(dict.fromkeys(words))
+        if len(distinct) > self._capacity:  # more words than the table holds: none kept
             return compute(words)
+        missing = [word for word in distinct if word not in rows]
         if missing:
             if len(rows) + len(missing) > self._capacity:
                 rows.clear()
-                missing = list(dict.fromkeys(words))
+                missing = distinct
             vectors, norms = compute(missing)
             first = len(rows)
             self._vectors[first : first + len(missing)] = vectors

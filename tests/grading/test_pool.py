@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.core.grading import Grade, PeerTexts, grade_answer
+from bot.core.grading import Grade, PeerTexts, Verdict, grade_answer
 from bot.grading import EmbeddingGrader
-from bot.grading.pool import PooledGrader
+from bot.grading.pool import Job, PooledGrader, Sent
 from content.bank import Bank
 from content.model import Question
 from tests.grading.conftest import Find
@@ -159,3 +159,78 @@ async def test_after_close_answers_are_graded_in_process(
     assert not closing.pooled
     question = find(LOSS)
     assert await closing.grade_async(question, ANSWERS[0]) == grader.grade(question, ANSWERS[0])
+
+
+def unused_questions(bank: Bank, find: Find, count: int) -> list[Question]:
+    """Questions no other test of the module sends, so the worker has never been given them:
+    the burst test sends the bank's first 40, the others the loss question."""
+    used = {question.id for question in list(bank.questions)[:40]} | {find(LOSS).id}
+    fresh = [question for question in reversed(bank.questions) if question.id not in used]
+    assert len(fresh) >= count
+    return fresh[:count]
+
+
+@pytest.fixture
+def sent_questions(pool: PooledGrader, monkeypatch: pytest.MonkeyPatch) -> list[Question | str]:
+    """What the pool hands its worker for each answer's question: the question, or its id."""
+    sent: list[Question | str] = []
+    to_send = pool._to_send
+
+    def recording(job: Job) -> Sent:
+        message = to_send(job)
+        sent.append(message[0])
+        return message
+
+    monkeypatch.setattr(pool, "_to_send", recording)
+    return sent
+
+
+def assert_rebuilt(grade: Grade) -> None:
+    """A grade from the worker is a real `Grade`: a bare string verdict would still compare
+    equal to the `StrEnum`, so the type is checked."""
+    assert type(grade) is Grade
+    assert type(grade.verdict) is Verdict
+    assert type(grade.covered) is tuple and type(grade.flags) is tuple
+
+
+async def test_a_question_is_sent_whole_once_then_by_its_id(
+    pool: PooledGrader,
+    grader: EmbeddingGrader,
+    bank: Bank,
+    find: Find,
+    sent_questions: list[Question | str],
+) -> None:
+    await asyncio.wait_for(pool.ready(), WAIT_S)
+    assert pool.pooled
+    question = unused_questions(bank, find, 2)[0]
+    peers = PeerTexts((0, 903), 2, {1: question.reference})
+    for text in (question.reference, ANSWERS[1]):
+        got = await asyncio.wait_for(grade_answer(pool, question, text, peers), WAIT_S)
+        assert got == grader.grade(question, text, peers.others())
+        assert_rebuilt(got)
+        assert pool._sent_questions[question.id] is question
+    assert sent_questions == [question, question.id]
+
+
+async def test_a_worker_lacking_a_question_is_graded_here_and_sent_it_whole_next(
+    pool: PooledGrader,
+    grader: EmbeddingGrader,
+    bank: Bank,
+    find: Find,
+    sent_questions: list[Question | str],
+) -> None:
+    await asyncio.wait_for(pool.ready(), WAIT_S)
+    assert pool.pooled
+    question = unused_questions(bank, find, 2)[1]
+    peers = PeerTexts((0, 904), 2, {1: ANSWERS[0]})
+    # This process believes the worker holds the question; the worker has never seen it.
+    pool._sent_questions[question.id] = question
+    expected = grader.grade(question, question.reference, peers.others())
+    got = await asyncio.wait_for(grade_answer(pool, question, question.reference, peers), WAIT_S)
+    assert got == expected
+    assert question.id not in pool._sent_questions
+    got = await asyncio.wait_for(grade_answer(pool, question, question.reference, peers), WAIT_S)
+    assert got == expected
+    assert_rebuilt(got)
+    assert sent_questions == [question.id, question]
+    assert pool._sent_questions[question.id] is question
