@@ -33,6 +33,9 @@ async def test_the_live_connection_has_wal_foreign_keys_and_a_busy_timeout(
         assert await pragma(db, "foreign_keys") == 1
         assert await pragma(db, "busy_timeout") == database.BUSY_TIMEOUT_MS >= 1000
         assert await pragma(db, "synchronous") == 1  # NORMAL
+        # Fewer, larger checkpoints, and a log cut back to a bounded size after each.
+        assert await pragma(db, "wal_autocheckpoint") == database.CHECKPOINT_PAGES > 1000
+        assert await pragma(db, "journal_size_limit") == database.LOG_LIMIT_BYTES > 0
     finally:
         await db.close()
 
