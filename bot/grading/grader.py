@@ -192,7 +192,7 @@ class EmbeddingGrader:
         if guards.unreadable(answer_words, self._embedder.piece_count, reference.known_words):
             return ["unreadable"]
         flags: list[str] = []
-        if peers and guards.copied(text, [peer[:MAX_PEER_CHARS] for peer in peers]):
+        if peers and guards.copied(text, (peer[:MAX_PEER_CHARS] for peer in peers)):
             flags.append("copy")
         if guards.echo(text, reference.prompt, reference.reference_stems):
             flags.append("echo")

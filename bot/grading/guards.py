@@ -7,7 +7,7 @@ words the reason for the member.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -68,8 +68,30 @@ _FUNCTION_WORDS_TEXT = """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 
 
+# Every alternative of `_INJECTION` contains one of these; few answers contain any, and looking
+# for a word costs a fraction of running the pattern.
+_INJECTION_WORDS = (
+    "ignore",
+    "disregard",
+    "give",
+    "award",
+    "assign",
+    "grade",
+    "score",
+    "rate",
+    "mark",
+    "prompt",
+    "you are",
+    "instructions",
+    "jailbreak",
+    "100",
+    "as an ai",
+)
+
+
 def injection(answer: str) -> bool:
-    return bool(_INJECTION.search(normalise(answer)))
+    text = normalise(answer)
+    return any(word in text for word in _INJECTION_WORDS) and bool(_INJECTION.search(text))
 
 
 def too_short(answer_words: Sequence[str], answer: str, reference_words: int = 0) -> bool:
@@ -159,7 +181,7 @@ COPY_SIMILARITY = 0.7
 COPY_WORDS = 200
 
 
-def copied(answer: str, peers: Sequence[str]) -> bool:
+def copied(answer: str, peers: Iterable[str]) -> bool:
     """The answer's words, in order, largely match one peer's answer (small edits allowed)."""
     mine, _ = _copy_stems(answer)
     if not mine:

@@ -15,17 +15,20 @@ from collections.abc import Callable, Iterable
 from bot.grading.text import typo_budget, within_edits
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
+MAX_FIXED_WORDS = 4096
 
 
 class Speller:
     """Corrects answer words toward a fixed set of known words (built once per reference)."""
 
-    __slots__ = ("_by_initial", "_is_word", "_known")
+    __slots__ = ("_by_initial", "_fixed", "_is_word", "_known")
 
     def __init__(self, known: Iterable[str], is_word: Callable[[str], bool]) -> None:
         self._known = frozenset(word for word in known if len(word) >= 4 and word.isalpha())
         self._is_word = is_word
         self._by_initial: dict[str, list[str]] = {}
+        # Answers to one question share most of their words: each is looked at once.
+        self._fixed: dict[str, str] = {}
         for word in sorted(self._known):
             self._by_initial.setdefault(word[0], []).append(word)
 
@@ -34,6 +37,14 @@ class Speller:
 
     def _fix(self, match: re.Match[str]) -> str:
         word = match.group(0)
+        fixed = self._fixed.get(word)
+        if fixed is None:
+            if len(self._fixed) >= MAX_FIXED_WORDS:
+                self._fixed.clear()
+            fixed = self._fixed[word] = self._corrected(word)
+        return fixed
+
+    def _corrected(self, word: str) -> str:
         lower = word.lower()
         if lower in self._known or self._is_word(lower):
             return word
