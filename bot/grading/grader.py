@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -162,13 +162,28 @@ class EmbeddingGrader:
     def _word_set(self, text: str) -> WordSet:
         return WordSet(*self._embedder.word_vectors(text))
 
-    def _grade(self, reference: Reference, answer: str, peers: Sequence[str]) -> Grade:
+    def _grade(self, reference: Reference, answer: str, peers: Iterable[str]) -> Grade:
         truncated = len(answer) > MAX_ANSWER_CHARS
         text = answer[:MAX_ANSWER_CHARS]
         answer_words = words(text)
         flags = self._flags(reference, text, answer_words, peers)
-        corrected = reference.speller.correct(text)
         found = coverage(reference.matchers, answer_vocabulary(text))
+        cap = min((guards.CAPS[flag] for flag in flags), default=None)
+        if cap is not None and combine(self._floor(reference, found)) >= cap:
+            # The key points alone already earn the cap, and the other signals can only add:
+            # the score is the cap whatever they say, so they are not worked out.
+            score = cap
+        else:
+            score, found = self._score(reference, text, found, flags)
+        if truncated:
+            flags.append("truncated")
+        return self._result(reference, score, found, flags)
+
+    def _score(
+        self, reference: Reference, text: str, found: list[bool], flags: list[str]
+    ) -> tuple[int, list[bool]]:
+        """The score from every signal, and the key points found (paraphrases included)."""
+        corrected = reference.speller.correct(text)
         features = self._features(reference, corrected, found)
         score = combine(features)
         if not flags and score >= PARAPHRASE_FROM:
@@ -176,12 +191,23 @@ class EmbeddingGrader:
             score = combine(replace(features, coverage=self._coverage(reference, found)))
         for flag in flags:
             score = min(score, guards.CAPS[flag])
-        if truncated:
-            flags.append("truncated")
-        return self._result(reference, score, found, flags)
+        return score, found
+
+    def _floor(self, reference: Reference, found: list[bool]) -> Features:
+        """The lowest-scoring features with this coverage: every other signal at the bottom
+        of its range, where `combine` clamps it to nothing."""
+        return Features(
+            whole=0.0,
+            part=0.0,
+            prompt=1.0,
+            recall=0.0,
+            precision=0.0,
+            coverage=self._coverage(reference, found),
+            derived=reference.derived,
+        )
 
     def _flags(
-        self, reference: Reference, text: str, answer_words: list[str], peers: Sequence[str]
+        self, reference: Reference, text: str, answer_words: list[str], peers: Iterable[str]
     ) -> list[str]:
         if guards.injection(text):
             return ["injection"]
@@ -192,7 +218,7 @@ class EmbeddingGrader:
         if guards.unreadable(answer_words, self._embedder.piece_count, reference.known_words):
             return ["unreadable"]
         flags: list[str] = []
-        if peers and guards.copied(text, (peer[:MAX_PEER_CHARS] for peer in peers)):
+        if guards.copied(text, (peer[:MAX_PEER_CHARS] for peer in peers)):
             flags.append("copy")
         if guards.echo(text, reference.prompt, reference.reference_stems):
             flags.append("echo")

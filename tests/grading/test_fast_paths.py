@@ -4,8 +4,9 @@ Grading was made faster without changing a single grade, so each shortcut is hel
 reference bit for bit: the Python WordPiece split to the `tokenizers` pipeline (on the whole
 bank, the evaluation sets and generated text), the embedder with the split to the embedder
 without it, the per-word vector table to computing every word afresh, `unit_clip` to
-`np.clip`, and the early-exit copy check to plain `difflib` ratios. A shortcut that only
-*usually* agrees would move grades near a verdict boundary, which no grade test would notice.
+`np.clip`, the early-exit copy check to plain `difflib` ratios, and a flagged answer's early
+cap to its full computation. A shortcut that only *usually* agrees would move grades near a
+verdict boundary, which no grade test would notice.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bench.grading import load_rows
 from bot.grading.alignment import unit_clip
 from bot.grading.embedder import MAX_TOKENS, StaticEmbedder
-from bot.grading.guards import COPY_SIMILARITY, _copy_stems, _reaches_similarity, copied
+from bot.grading.grader import EmbeddingGrader
+from bot.grading.guards import CAPS, COPY_SIMILARITY, _copy_stems, _reaches_similarity, copied
+from bot.grading.keypoints import answer_vocabulary, coverage
+from bot.grading.scoring import combine
 from bot.grading.wordpiece import MAX_WORD_CHARS
 from bot.grading.wordrows import WordRows
 from content.bank import Bank
+from content.model import Question
 
 Matrix = npt.NDArray[np.float32]
 Pieces = tuple[int, ...]
@@ -501,3 +507,33 @@ def test_a_copy_is_caught_and_an_unrelated_answer_is_not(check: CopyCheck) -> No
     assert check(peer.replace("measures", "shows"), ["unrelated words here", peer])
     assert not check("Dropout randomly zeroes activations during training.", [peer])
     assert not check(peer, [])
+
+
+# A flagged answer whose key points alone reach its cap is given the cap without its
+# similarity signals being worked out. Checked against the full computation on every labelled
+# answer, flagged several ways: as a copy of itself, and as written (some are echo, keyword or
+# copy answers already).
+def flagged_cases(bank: Bank) -> list[tuple[Question, str, tuple[str, ...]]]:
+    rows = load_rows(bank)
+    return [(row.question, row.answer, (row.answer,)) for row in rows] + [
+        (row.question, row.answer, row.peers) for row in rows
+    ]
+
+
+def test_a_flagged_answer_given_its_cap_early_scores_as_the_full_computation(
+    grader: EmbeddingGrader, bank: Bank
+) -> None:
+    shortcuts = 0
+    for question, answer, peers in flagged_cases(bank):
+        grade = grader.grade(question, answer, peers)
+        reference = grader._cached(f"id:{question.id}", lambda: pytest.fail("not prepared"))
+        found = coverage(reference.matchers, answer_vocabulary(answer))
+        flags = [flag for flag in grade.flags if flag != "truncated"]
+        full, found_in_full = grader._score(reference, answer, found, flags)
+        assert (grade.score, grade.covered) == (
+            full,
+            tuple(m.text for m, hit in zip(reference.matchers, found_in_full, strict=True) if hit),
+        ), answer
+        if flags and combine(grader._floor(reference, found)) >= min(CAPS[f] for f in flags):
+            shortcuts += 1
+    assert shortcuts > 100, "the shortcut should be taken for most copies"
