@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -21,6 +21,7 @@ from bot.grading.keypoints import (
     derive_points,
     matcher_for,
 )
+from bot.grading.peerindex import MAX_PEER_CHARS, PostPeers
 from bot.grading.scoring import Features, combine
 from bot.grading.semantic import PointForms, paraphrased, prepare_points, window_vectors
 from bot.grading.spelling import Speller
@@ -28,7 +29,6 @@ from bot.grading.text import content_stems, sentences, words
 from content.model import KeyPoint, Question
 
 MAX_ANSWER_CHARS = 4000
-MAX_PEER_CHARS = 4000
 MAX_PROMPT_CHARS = 2000
 MAX_REFERENCE_CHARS = 16000
 CHUNK_WORDS = 40
@@ -39,6 +39,8 @@ PROMPT_POINT_WEIGHT = 0.25
 # words and meaning: paraphrase credit completes an answer, it does not rescue one about something
 # else. At 40 (the partial band) two wrong answers of the tuning split gained a point; at 50, none.
 PARAPHRASE_FROM = 50
+# Other members' answers to the post: as texts, or kept and indexed per post (a worker's).
+Peers = Sequence[str] | PostPeers
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ class EmbeddingGrader:
         self._references: OrderedDict[str, Reference] = OrderedDict()
         self.reference_builds = 0
 
-    def grade(self, question: Question, answer: str, peers: Sequence[str] = ()) -> Grade:
+    def grade(self, question: Question, answer: str, peers: Peers = ()) -> Grade:
         reference = self._cached(
             f"id:{question.id}",
             lambda: self._prepare(question.prompt, question.answers, question.key_points),
@@ -162,7 +164,7 @@ class EmbeddingGrader:
     def _word_set(self, text: str) -> WordSet:
         return WordSet(*self._embedder.word_vectors(text))
 
-    def _grade(self, reference: Reference, answer: str, peers: Iterable[str]) -> Grade:
+    def _grade(self, reference: Reference, answer: str, peers: Peers) -> Grade:
         truncated = len(answer) > MAX_ANSWER_CHARS
         text = answer[:MAX_ANSWER_CHARS]
         answer_words = words(text)
@@ -207,7 +209,7 @@ class EmbeddingGrader:
         )
 
     def _flags(
-        self, reference: Reference, text: str, answer_words: list[str], peers: Iterable[str]
+        self, reference: Reference, text: str, answer_words: list[str], peers: Peers
     ) -> list[str]:
         if guards.injection(text):
             return ["injection"]
@@ -218,7 +220,7 @@ class EmbeddingGrader:
         if guards.unreadable(answer_words, self._embedder.piece_count, reference.known_words):
             return ["unreadable"]
         flags: list[str] = []
-        if guards.copied(text, (peer[:MAX_PEER_CHARS] for peer in peers)):
+        if _copied(text, peers):
             flags.append("copy")
         if guards.echo(text, reference.prompt, reference.reference_stems):
             flags.append("echo")
@@ -278,6 +280,12 @@ class EmbeddingGrader:
             hint=hint_for(score, worth_naming, flags),
             flags=tuple(flags),
         )
+
+
+def _copied(text: str, peers: Peers) -> bool:
+    if isinstance(peers, PostPeers):
+        return peers.copied(text)
+    return guards.copied(text, (peer[:MAX_PEER_CHARS] for peer in peers))
 
 
 def hint_for(score: int, missed: Sequence[str], flags: Sequence[str]) -> str:

@@ -183,44 +183,26 @@ COPY_WORDS = 200
 
 def copied(answer: str, peers: Iterable[str]) -> bool:
     """The answer's words, in order, largely match one peer's answer (small edits allowed)."""
-    mine, _ = _copy_stems(answer)
+    mine, _ = copy_stems(answer)
     if not mine:
         return False
     mine_set = frozenset(mine)
     for peer in peers:
-        theirs, theirs_distinct = _copy_stems(peer)
-        if not theirs or not _could_match(mine, mine_set, theirs, theirs_distinct):
-            continue
-        matcher = _matcher_for(theirs)
-        matcher.set_seq1(mine)
-        if matcher.quick_ratio() >= COPY_SIMILARITY and _reaches_similarity(matcher, mine, theirs):
+        theirs, theirs_distinct = copy_stems(peer)
+        if (
+            theirs
+            and could_match(mine, mine_set, theirs, theirs_distinct)
+            and resembles(mine, theirs)
+        ):
             return True
     return False
 
 
-def _reaches_similarity(
-    matcher: SequenceMatcher[str], mine: Sequence[str], theirs: Sequence[str]
-) -> bool:
-    """`matcher.ratio() >= COPY_SIMILARITY`, stopping as soon as the matched words reach it.
-
-    The blocks are found as `get_matching_blocks` finds them (longest first, then either side
-    of it); their sizes only ever add up, so once enough is matched the rest cannot matter."""
-    total = len(mine) + len(theirs)
-    matched = 0
-    queue = [(0, len(mine), 0, len(theirs))]
-    while queue:
-        a_low, a_high, b_low, b_high = queue.pop()
-        a_at, b_at, size = matcher.find_longest_match(a_low, a_high, b_low, b_high)
-        if not size:
-            continue
-        matched += size
-        if 2.0 * matched / total >= COPY_SIMILARITY:
-            return True
-        if a_low < a_at and b_low < b_at:
-            queue.append((a_low, a_at, b_low, b_at))
-        if a_at + size < a_high and b_at + size < b_high:
-            queue.append((a_at + size, a_high, b_at + size, b_high))
-    return False
+def resembles(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """The two stem sequences are at least `COPY_SIMILARITY` alike (difflib's ratio)."""
+    matcher = _matcher_for(theirs)
+    matcher.set_seq1(mine)
+    return matcher.quick_ratio() >= COPY_SIMILARITY and _reaches_similarity(matcher, mine, theirs)
 
 
 # A matcher indexes its second sequence once (`set_seq1` keeps that index), and a peer close
@@ -230,16 +212,49 @@ def _matcher_for(theirs: tuple[str, ...]) -> SequenceMatcher[str]:
     return SequenceMatcher(None, theirs, theirs, autojunk=False)
 
 
+def _reaches_similarity(
+    matcher: SequenceMatcher[str], mine: Sequence[str], theirs: Sequence[str]
+) -> bool:
+    """`matcher.ratio() >= COPY_SIMILARITY`, stopping as soon as the outcome is certain.
+
+    The blocks are found as `get_matching_blocks` finds them (longest first, then either side
+    of it). Their sizes only add up, so once enough is matched the rest cannot matter; and the
+    ranges still to search can match at most their shorter side, so once even that would not
+    be enough, neither can the rest."""
+    total = len(mine) + len(theirs)
+    matched = 0
+    queue = [(0, len(mine), 0, len(theirs))]
+    # The most the ranges in the queue can still match.
+    possible = min(len(mine), len(theirs))
+    while queue:
+        a_low, a_high, b_low, b_high = queue.pop()
+        possible -= min(a_high - a_low, b_high - b_low)
+        a_at, b_at, size = matcher.find_longest_match(a_low, a_high, b_low, b_high)
+        matched += size
+        if 2.0 * matched / total >= COPY_SIMILARITY:
+            return True
+        if size:
+            if a_low < a_at and b_low < b_at:
+                queue.append((a_low, a_at, b_low, b_at))
+                possible += min(a_at - a_low, b_at - b_low)
+            if a_at + size < a_high and b_at + size < b_high:
+                queue.append((a_at + size, a_high, b_at + size, b_high))
+                possible += min(a_high - a_at - size, b_high - b_at - size)
+        if 2.0 * (matched + possible) / total < COPY_SIMILARITY:
+            return False
+    return False
+
+
 # Every answer to a post is compared with the post's earlier answers, so the working set is
 # every answer of every open post; the stems alone are kept (a few hundred bytes an answer).
 @lru_cache(maxsize=32768)
-def _copy_stems(text: str) -> tuple[tuple[str, ...], int]:
+def copy_stems(text: str) -> tuple[tuple[str, ...], int]:
     """An answer's first stems, and how many distinct ones, worked out once."""
     stems = tuple(stem(word) for word in words(text)[:COPY_WORDS])
     return stems, len(set(stems))
 
 
-def _could_match(
+def could_match(
     mine: Sequence[str], mine_set: frozenset[str], theirs: Sequence[str], theirs_distinct: int
 ) -> bool:
     """An upper bound of `quick_ratio` from set sizes alone (no false rejections): the shared

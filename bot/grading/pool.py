@@ -15,15 +15,16 @@ import logging
 import multiprocessing
 import signal
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from bot.core.grading import Grade, PeerTexts, Verdict
 from bot.grading.embedder import MODEL_DIR, StaticEmbedder
 from bot.grading.grader import EmbeddingGrader
+from bot.grading.peerindex import PeerIndex, PostPeers
 from content.model import Question
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ Job = tuple[Question, str, tuple[str, ...] | PeerTexts]
 Sent = tuple[Question | str, str, tuple[str, ...] | PeerDelta]
 # A grade as it comes back: score, verdict, covered, missed, hint, flags.
 GradeFields = tuple[int, str, tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]
-_worker_peers: OrderedDict[tuple[int, int], dict[int, str]] = OrderedDict()
+_worker_peers: OrderedDict[tuple[int, int], PeerIndex] = OrderedDict()
 _worker_questions: dict[str, Question] = {}
 
 
@@ -113,24 +114,28 @@ def _grade_from(fields: GradeFields) -> Grade:
     return Grade(score, Verdict(verdict), covered, missed, hint, flags)
 
 
-def _worker_peer_texts(delta: PeerDelta) -> list[str]:
-    """In a worker: bring the post's kept texts up to date; the ones this answer sees."""
-    kept = _remember(_worker_peers, delta.post_key)
+def _worker_peer_texts(delta: PeerDelta) -> PostPeers:
+    """In a worker: bring the post's kept answers up to date; the ones this answer sees."""
+    kept = _remember(_worker_peers, delta.post_key, PeerIndex)
     if len(kept) != delta.kept:
         del _worker_peers[delta.post_key]
         raise PeersOutOfStep(delta.post_key)
     kept.update(delta.changed)
-    return [text for member, text in kept.items() if member not in delta.excluded]
+    return PostPeers(kept, delta.excluded)
+
+
+Kept = TypeVar("Kept", dict[int, str], PeerIndex)
 
 
 def _remember(
-    posts: OrderedDict[tuple[int, int], dict[int, str]], key: tuple[int, int]
-) -> dict[int, str]:
+    posts: OrderedDict[tuple[int, int], Kept], key: tuple[int, int], new: Callable[[], Kept]
+) -> Kept:
     """The post's kept texts (new: none), most recently used; the least recent post goes.
-    This process and the worker call it for the same posts in the same order."""
+    This process (texts sent) and the worker (texts kept, indexed) call it for the same posts
+    in the same order."""
     kept = posts.get(key)
     if kept is None:
-        kept = posts[key] = {}
+        kept = posts[key] = new()
         if len(posts) > MAX_KEPT_POSTS:
             posts.popitem(last=False)
     posts.move_to_end(key)
@@ -241,7 +246,7 @@ class PooledGrader:
         return question
 
     def _delta(self, peers: PeerTexts) -> PeerDelta:
-        sent = _remember(self._sent_peers, peers.post_key)
+        sent = _remember(self._sent_peers, peers.post_key, dict)
         kept = len(sent)
         # Set operations on the dict views run in C: a post may have hundreds of answers.
         changed = tuple(peers.texts.items() - sent.items())

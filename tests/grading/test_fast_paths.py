@@ -28,7 +28,7 @@ from bench.grading import load_rows
 from bot.grading.alignment import unit_clip
 from bot.grading.embedder import MAX_TOKENS, StaticEmbedder
 from bot.grading.grader import EmbeddingGrader
-from bot.grading.guards import CAPS, COPY_SIMILARITY, _copy_stems, _reaches_similarity, copied
+from bot.grading.guards import CAPS, COPY_SIMILARITY, _reaches_similarity, copied, copy_stems
 from bot.grading.keypoints import answer_vocabulary, coverage
 from bot.grading.scoring import combine
 from bot.grading.wordpiece import MAX_WORD_CHARS
@@ -420,11 +420,11 @@ VOCABULARY = ("loss", "model", "models", "train", "training", "data", "the", "gr
 
 def copied_reference(answer: str, peers: list[str]) -> bool:
     """The copy check as it reads in its definition: both difflib ratios against every peer."""
-    mine = _copy_stems(answer)[0]
+    mine = copy_stems(answer)[0]
     if not mine:
         return False
     for peer in peers:
-        theirs = _copy_stems(peer)[0]
+        theirs = copy_stems(peer)[0]
         if not theirs:
             continue
         matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
