@@ -7,6 +7,7 @@ for the tokens a text uses.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,7 @@ class StaticEmbedder:
             self._tokenizer.get_vocab(), self._unk, tuple(token.content for token in added)
         )
         self._word_rows = WordRows(self.dimensions)
+        self._word_sums = WordRows(self.dimensions)
         self._word_starts: dict[int, bool] = {}
         # Grading one answer reads its tokens three ways (mean vector, words, clauses).
         self._last: tuple[str, list[Word]] | None = None
@@ -162,12 +164,21 @@ class StaticEmbedder:
                 run_of.append(run)
         if not words:
             return []
+        sums, counts = self._word_sums.lookup(words, self._sums_and_counts)
+        bounds = [0]
+        bounds += [index for index in range(1, len(words)) if run_of[index] != run_of[index - 1]]
+        bounds.append(len(words))
+        # What `np.split` gives, without its per-call overhead.
+        return [(sums[a:b], counts[a:b]) for a, b in itertools.pairwise(bounds)]
+
+    def _sums_and_counts(
+        self, words: list[tuple[int, ...]]
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Per word, the sum of its pieces' rows and how many pieces it has."""
         flat = [token for ids in words for token in ids]
         starts = np.cumsum([0, *(len(ids) for ids in words[:-1])])
         sums: npt.NDArray[np.float32] = np.add.reduceat(self._rows(flat), starts, axis=0)
-        counts = np.asarray([len(ids) for ids in words], dtype=np.float32)
-        breaks = [index for index in range(1, len(words)) if run_of[index] != run_of[index - 1]]
-        return list(zip(np.split(sums, breaks), np.split(counts, breaks), strict=True))
+        return sums, np.asarray([len(ids) for ids in words], dtype=np.float32)
 
     def _starts_word(self, token: int) -> bool:
         """The vocabulary piece has a letter or digit (it is not a mark or a symbol)."""

@@ -43,6 +43,13 @@ class PointForms:
     vectors: Matrix
     owners: npt.NDArray[np.int64]
 
+    def rows_of(self, points: Sequence[int]) -> npt.NDArray[np.intp]:
+        """The rows of these points' forms, in order."""
+        wanted = set(points)
+        return np.asarray(
+            [row for row, owner in enumerate(self.owners.tolist()) if owner in wanted], np.intp
+        )
+
 
 def _novelty(rows: Matrix, counts: Matrix, prompt: WordSet) -> Matrix:
     """Per word, how little the question already says it (1: new, 0: a question word)."""
@@ -108,9 +115,8 @@ def window_vectors(embedder: StaticEmbedder, answer: str, prompt: WordSet) -> Ma
     first = 0
     for clause, _ in clauses:
         last = first + len(clause)
-        running = np.vstack(
-            [np.zeros((1, rows.shape[1]), np.float32), np.cumsum(weighted[first:last], 0)]
-        )
+        running = np.zeros((len(clause) + 1, rows.shape[1]), np.float32)
+        np.cumsum(weighted[first:last], axis=0, out=running[1:])
         starts, ends = _spans(len(clause))
         pieces.append(running[ends] - running[starts])
         first = last
@@ -144,9 +150,8 @@ def paraphrased(points: PointForms, windows: Matrix, wanted: Sequence[int]) -> s
     if not len(windows) or not wanted:
         return set()
     # A handful of forms: a set look-up per form costs less than `np.isin`'s set-up.
-    wanted_points = set(wanted)
-    rows = np.fromiter((int(owner) in wanted_points for owner in points.owners), bool)
-    if not rows.any():
+    rows = points.rows_of(wanted)
+    if not len(rows):
         return set()
     best = (windows @ points.vectors[rows].T).max(axis=0)
     return {int(owner) for owner in points.owners[rows][best >= THRESHOLD]}
