@@ -168,10 +168,12 @@ class Vocabulary:
         size = len(target)
         found: list[int] = []
         for word in self._by_initial.get(target[0], ()):
-            if abs(len(word) - size) > budget + 3:
-                continue
-            if within_edits(target, word, budget) or (
-                size < len(word) <= size + 3 and within_edits(target, word[:size], budget)
+            # The length tests `within_edits` would make first, made before its cache is
+            # consulted: answers bring new words (and joined pairs) all the time, and most
+            # fail on length alone.
+            length = len(word)
+            if (abs(length - size) <= budget and within_edits(target, word, budget)) or (
+                size < length <= size + 3 and within_edits(target, word[:size], budget)
             ):
                 found.extend(self._positions[word])
         return found
