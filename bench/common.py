@@ -20,6 +20,8 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
 FIXED_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+# Of a reference's words, the share a member's answer leaves out (see `answer_text`).
+OMITTED_SHARE = 0.35
 
 
 def arguments(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -67,12 +69,18 @@ def rss_mb(pid: int | None = None) -> float:
 
 
 def answer_text(reference: str, rng: random.Random) -> str:
-    """A member's answer in their own words: part of the reference, reordered and trimmed, with
-    a personal opening, so answers differ from each other and from the reference."""
+    """A member's answer in their own words: part of the reference, reordered and trimmed,
+    with a personal opening; then about a third of its words left out and neighbours swapped,
+    so that, as in a real group, no two members' answers are near copies of each other."""
     sentences = [part.strip() for part in reference.replace("\n", " ").split(". ") if part.strip()]
     rng.shuffle(sentences)
     kept = sentences[: rng.randint(1, max(1, min(4, len(sentences))))]
     words = " ".join(kept).split()
     cut = words[: rng.randint(min(12, len(words)), max(12, min(90, len(words))))]
+    own = [word for word in cut if rng.random() > OMITTED_SHARE] or cut
+    for start in range(0, len(own) - 3, 4):
+        group = own[start : start + 4]
+        rng.shuffle(group)
+        own[start : start + 4] = group
     opening = rng.choice(["I think", "In short,", "As I understand it,", "Basically", "So,"])
-    return f"{opening} {' '.join(cut)}."
+    return f"{opening} {' '.join(own)}."

@@ -75,14 +75,17 @@ def storm(opened: Sequence[tuple[ChatRef, str]], members: int, seed: int) -> lis
 
 async def answer_all(
     service: StudyService, commands: Sequence[SubmitAnswer]
-) -> tuple[float, list[float]]:
-    """Submit with `IN_FLIGHT` answers in progress at a time; (seconds, latencies in ms)."""
+) -> tuple[float, list[float], int]:
+    """Submit with `IN_FLIGHT` answers in progress at a time; (seconds, latencies in ms, how
+    many answers were flagged as copies of another member's)."""
     queue: asyncio.Queue[SubmitAnswer] = asyncio.Queue()
     for command in commands:
         queue.put_nowait(command)
     latencies: list[float] = []
+    copies = 0
 
     async def worker() -> None:
+        nonlocal copies
         while not queue.empty():
             command = queue.get_nowait()
             started = time.perf_counter()
@@ -91,10 +94,11 @@ async def answer_all(
             feedback = replies[0]
             if not isinstance(feedback, AnswerFeedback) or not feedback.counted:
                 raise RuntimeError(f"answer not counted: {feedback!r}")
+            copies += "copy" in feedback.flags
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(IN_FLIGHT)))
-    return time.perf_counter() - started, latencies
+    return time.perf_counter() - started, latencies, copies
 
 
 def raw_inserts(path: Path, rows: int) -> float:
@@ -133,7 +137,7 @@ async def run(chats: int, members: int, seed: int = 7) -> dict[str, object]:
             commands = storm(opened, members, seed)
             await grader.ready()
             note(f"pipeline: {len(commands)} answers from {members} members in {chats} chats")
-            seconds, latencies = await answer_all(service, commands)
+            seconds, latencies, copies = await answer_all(service, commands)
         finally:
             await grader.close()
             await db.close()
@@ -147,6 +151,8 @@ async def run(chats: int, members: int, seed: int = 7) -> dict[str, object]:
         "p50_ms": round(percentile(latencies, 0.50), 2),
         "p99_ms": round(percentile(latencies, 0.99), 2),
         "raw_sqlite_rows_per_s": round(raw, 1),
+        # Copies cost the grader less than answers of one's own; the mix is shown with the rate.
+        "copies_share": round(copies / len(commands), 3),
     }
 
 

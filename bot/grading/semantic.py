@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from bot.grading.alignment import WordSet, unit_clip
+from bot.grading.alignment import WordSet, row_norms, unit_clip
 from bot.grading.embedder import StaticEmbedder
 
 Matrix = npt.NDArray[np.float32]
@@ -56,7 +56,7 @@ def _novelty(rows: Matrix, counts: Matrix, prompt: WordSet) -> Matrix:
     if not len(prompt.vectors):
         return np.ones(len(rows), dtype=np.float32)
     means = rows / counts[:, None]
-    units = means / np.maximum(np.linalg.norm(means, axis=1), 1e-9)[:, None]
+    units = means / np.maximum(row_norms(means), 1e-9)[:, None]
     said = unit_clip(units @ prompt.vectors.T).max(axis=1)
     novelty: Matrix = (1.0 - said).astype(np.float32)
     return novelty
@@ -116,12 +116,12 @@ def window_vectors(embedder: StaticEmbedder, answer: str, prompt: WordSet) -> Ma
     for clause, _ in clauses:
         last = first + len(clause)
         running = np.zeros((len(clause) + 1, rows.shape[1]), np.float32)
-        np.cumsum(weighted[first:last], axis=0, out=running[1:])
+        np.add.accumulate(weighted[first:last], axis=0, out=running[1:])  # np.cumsum
         starts, ends = _spans(len(clause))
         pieces.append(running[ends] - running[starts])
         first = last
     spans = np.concatenate(pieces)
-    norms = np.linalg.norm(spans, axis=1)
+    norms = row_norms(spans)
     unit: Matrix = (spans / np.maximum(norms, 1e-9)[:, None]).astype(np.float32)
     return unit
 

@@ -16,7 +16,7 @@ from bench.fakebotapi import FloodGate
 ROOT = Path(__file__).resolve().parents[2]
 SMALLEST = ("--quick", "--scale", "0.001")
 REQUIRED = {
-    "pipeline": {"answers_per_s", "p99_ms", "raw_sqlite_rows_per_s"},
+    "pipeline": {"answers_per_s", "p99_ms", "raw_sqlite_rows_per_s", "copies_share"},
     "fanout": {"chats", "limit_per_s", "achieved_per_s", "lost", "duplicates"},
     "leaderboard": {"answers", "users", "p99_ms"},
     "memory": {"rss_mb", "chats"},
@@ -78,6 +78,7 @@ async def test_every_bench_prints_one_json_line_with_its_fields() -> None:
     assert (fanout["lost"], fanout["duplicates"]) == (0, 0)
     assert fanout["chats"] >= 1 and fanout["achieved_per_s"] > 0
     assert results["pipeline"]["answers"] >= 1 and results["pipeline"]["answers_per_s"] > 0
+    assert 0 <= results["pipeline"]["copies_share"] < 0.5, "members answer in their own words"
     board = results["leaderboard"]
     assert board["answers"] == 10 * board["users"] and board["p99_ms"] > 0
     assert results["memory"]["jobs"] == results["memory"]["chats"]
