@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -56,7 +57,7 @@ def _novelty(rows: Matrix, counts: Matrix, prompt: WordSet) -> Matrix:
     if not len(prompt.vectors):
         return np.ones(len(rows), dtype=np.float32)
     means = rows / counts[:, None]
-    units: Matrix = means / np.maximum(row_norms(means), 1e-9)[:, None]
+    units = cast(Matrix, means / np.maximum(row_norms(means), 1e-9)[:, None])
     said = unit_clip(units @ prompt.vectors.T).max(axis=1)
     novelty: Matrix = (1.0 - said).astype(np.float32)
     return novelty
