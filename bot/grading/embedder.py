@@ -19,6 +19,7 @@ from bot.grading.wordrows import WordRows
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 MAX_TOKENS = 512
+MAX_COUNTED_WORDS = 16384
 # Punctuation that ends a clause; other marks (apostrophes, hyphens, slashes) are just skipped.
 CLAUSE_MARKS = tuple('.,;:!?()[]{}"')
 
@@ -59,6 +60,7 @@ class StaticEmbedder:
         self._word_rows = WordRows(self.dimensions)
         self._word_sums = WordRows(self.dimensions)
         self._word_starts: dict[int, bool] = {}
+        self._piece_counts: dict[str, int] = {}
         # Grading one answer reads its tokens three ways (mean vector, words, clauses).
         self._last: tuple[str, list[Word]] | None = None
 
@@ -89,11 +91,17 @@ class StaticEmbedder:
         return len(self._tokenizer.encode(word, add_special_tokens=False).ids)
 
     def piece_count(self, word: str) -> int:
-        """`token_count`, from the word's cached pieces when it is plain ASCII."""
-        split = self._pieces.split(word)
-        if split is None:
-            return self.token_count(word)
-        return sum(len(pieces) for pieces in split)
+        """`token_count`, kept per word (the unreadable-answer check asks about every word it
+        does not know, answer after answer)."""
+        count = self._piece_counts.get(word)
+        if count is None:
+            if len(self._piece_counts) >= MAX_COUNTED_WORDS:
+                self._piece_counts.clear()
+            split = self._pieces.split(word)
+            count = self._piece_counts[word] = (
+                self.token_count(word) if split is None else sum(len(pieces) for pieces in split)
+            )
+        return count
 
     def embed(self, text: str) -> Vector:
         return self._pool(self.token_ids(text))

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from bot.grading.text import typo_budget, within_edits
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
-MAX_FIXED_WORDS = 4096
+MAX_FIXED_WORDS = 1024
 
 
 class Speller:
