@@ -55,7 +55,7 @@ class StaticEmbedder:
         self._clause_marks = frozenset(mark for mark in marks if mark is not None)
         added = self._tokenizer.get_added_tokens_decoder().values()
         self._pieces = WordPieces(
-            self._tokenizer.get_vocab(), self._unk, tuple(token.content for token in added)
+            self._tokenizer.token_to_id, self._unk, tuple(token.content for token in added)
         )
         self._word_rows = WordRows(self.dimensions)
         self._word_sums = WordRows(self.dimensions)

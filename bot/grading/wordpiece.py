@@ -12,7 +12,7 @@ the same output.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable
 
 # Lower-cased printable ASCII splits into runs of letters and digits, and single marks (every
 # other printable ASCII character is BERT punctuation); whitespace only separates.
@@ -28,9 +28,11 @@ class WordPieces:
     """Splits text into words, each as its tuple of vocabulary ids."""
 
     def __init__(
-        self, vocabulary: Mapping[str, int], unknown: int, special: tuple[str, ...]
+        self, piece_id: Callable[[str], int | None], unknown: int, special: tuple[str, ...]
     ) -> None:
-        self._vocabulary = dict(vocabulary)
+        # The tokenizer's own look-up, not a copy of its vocabulary: only words not seen
+        # before are split, so a Python dict would only cost memory.
+        self._piece_id = piece_id
         self._unknown = (unknown,)
         self._special = special
         self._cache: dict[str, Pieces] = {}
@@ -61,7 +63,7 @@ class WordPieces:
             found = None
             while start < end:
                 part = word[start:end] if start == 0 else "##" + word[start:end]
-                found = self._vocabulary.get(part)
+                found = self._piece_id(part)
                 if found is not None:
                     break
                 end -= 1
