@@ -19,6 +19,7 @@ from bot.grading.keypoints import (
     answer_vocabulary,
     coverage,
     derive_points,
+    initials_of,
     matcher_for,
 )
 from bot.grading.peerindex import MAX_PEER_CHARS, PostPeers
@@ -52,6 +53,7 @@ class Reference:
     chunk_vectors: npt.NDArray[np.float32]
     prompt_vector: npt.NDArray[np.float32]
     matchers: tuple[PointMatcher, ...]
+    initials: frozenset[str]
     point_forms: PointForms
     point_weights: tuple[float, ...]
     known_words: frozenset[str]
@@ -145,6 +147,7 @@ class EmbeddingGrader:
             chunk_vectors=self._embedder.embed_many(chunks),
             prompt_vector=self._embedder.embed(prompt),
             matchers=matchers,
+            initials=initials_of(matchers),
             point_forms=prepare_points(
                 self._embedder, [] if derived else [point.forms for point in points], prompt_words
             ),
@@ -169,7 +172,7 @@ class EmbeddingGrader:
         text = answer[:MAX_ANSWER_CHARS]
         answer_words = words(text)
         flags = self._flags(reference, text, answer_words, peers)
-        found = coverage(reference.matchers, answer_vocabulary(text))
+        found = coverage(reference.matchers, answer_vocabulary(text, reference.initials))
         cap = min((guards.CAPS[flag] for flag in flags), default=None)
         if cap is not None and combine(self._floor(reference, found)) >= cap:
             # The key points alone already earn the cap, and the other signals can only add:

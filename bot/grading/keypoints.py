@@ -73,15 +73,25 @@ def matcher_for(point: KeyPoint) -> PointMatcher:
     return PointMatcher(point.text, tuple(sorted(forms | joined)))
 
 
-def answer_vocabulary(text: str) -> Vocabulary:
-    """The stems of an answer, plus adjacent pairs joined, for matching hyphenated forms."""
+def answer_vocabulary(text: str, initials: frozenset[str] | None = None) -> Vocabulary:
+    """The stems of an answer, plus adjacent pairs joined, for matching hyphenated forms.
+
+    With `initials` (the first letters of every stem that will be looked up), a pair that
+    starts with another letter is left out: a stem keeps its word's first letter, and a
+    look-up, exact or typo-tolerant, only ever finds words with its own."""
     raw = words(text)
     positions: dict[str, list[int]] = {}
     for index, word in enumerate(raw):
         positions.setdefault(stem(word), []).append(index)
     for index, (left, right) in enumerate(pairwise(raw)):
-        positions.setdefault(stem(left + right), []).append(index)
-    return Vocabulary(positions)
+        if initials is None or left[0] in initials:
+            positions.setdefault(stem(left + right), []).append(index)
+    return Vocabulary(positions, initials)
+
+
+def initials_of(matchers: Sequence[PointMatcher]) -> frozenset[str]:
+    """The first letters of every stem the matchers look up."""
+    return frozenset(part[0] for matcher in matchers for form in matcher.forms for part in form)
 
 
 def coverage(matchers: Sequence[PointMatcher], vocabulary: Vocabulary) -> list[bool]:

@@ -136,13 +136,16 @@ class Vocabulary:
 
     __slots__ = ("_by_initial", "_near", "_positions")
 
-    def __init__(self, positions: dict[str, list[int]]) -> None:
+    def __init__(
+        self, positions: dict[str, list[int]], initials: frozenset[str] | None = None
+    ) -> None:
+        """`initials`: the first letters of every stem that will be looked up, if known."""
         self._positions = positions
         # Typo-tolerant look-ups already made: many key-point forms share their words.
         self._near: dict[str, list[int]] = {}
         self._by_initial: dict[str, list[str]] = {}
         for word in positions:
-            if len(word) >= 4:
+            if len(word) >= 4 and (initials is None or word[0] in initials):
                 self._by_initial.setdefault(word[0], []).append(word)
 
     def has(self, target: str) -> bool:
