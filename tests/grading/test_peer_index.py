@@ -116,3 +116,23 @@ def test_a_worker_grading_with_an_index_grades_as_with_the_texts(
         assert PostPeers(index, frozenset()).texts() == texts
         index.set(member, answer)
         texts.append(answer)
+
+
+def test_words_repeated_many_times_are_bounded_without_missing_a_copy() -> None:
+    """Stems that occur three times or more are counted beyond the bit planes; a copy full of
+    them must still be found, and a text that only shares the repeats must not be."""
+    index = PeerIndex()
+    texts = {
+        1: "the loss the loss the loss goes down as the model learns the weights",
+        2: "gradient gradient gradient descent descent steps along the slope",
+    }
+    for member, text in texts.items():
+        index.set(member, text)
+    for answer in (
+        texts[1],
+        "the loss the loss the loss goes down while the model learns its weights",
+        "the the the the the the the loss",
+        "gradient gradient gradient gradient descent descent descent",
+    ):
+        assert index.copied(answer, frozenset()) == plain_copied(answer, texts, frozenset())
+    assert index.copied(texts[1], frozenset())
