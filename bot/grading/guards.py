@@ -199,10 +199,33 @@ def copied(answer: str, peers: Iterable[str]) -> bool:
 
 
 def resembles(mine: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
-    """The two stem sequences are at least `COPY_SIMILARITY` alike (difflib's ratio)."""
+    """The two stem sequences are at least `COPY_SIMILARITY` alike (difflib's ratio).
+
+    difflib's matching blocks are in order in both sequences, so they never match more than
+    the longest common subsequence: when even that falls short (an answer with the same words
+    in another order), difflib is not asked. The subsequence bound is tighter than
+    `quick_ratio`, so that check is not needed either."""
+    if 2.0 * longest_common_subsequence(mine, theirs) / (len(mine) + len(theirs)) < (
+        COPY_SIMILARITY
+    ):
+        return False
     matcher = _matcher_for(theirs)
     matcher.set_seq1(mine)
-    return matcher.quick_ratio() >= COPY_SIMILARITY and _reaches_similarity(matcher, mine, theirs)
+    return _reaches_similarity(matcher, mine, theirs)
+
+
+def longest_common_subsequence(first: Sequence[str], second: Sequence[str]) -> int:
+    """Its length, with one bit per position of `second` (Allison and Dix's bit-parallel
+    method; Python's integers make the bit vector any length)."""
+    positions: dict[str, int] = {}
+    for at, item in enumerate(second):
+        positions[item] = positions.get(item, 0) | 1 << at
+    full = (1 << len(second)) - 1
+    row = full
+    for item in first:
+        matched = row & positions.get(item, 0)
+        row = ((row + matched) | (row - matched)) & full
+    return len(second) - row.bit_count()
 
 
 # A matcher indexes its second sequence once (`set_seq1` keeps that index), and a peer close

@@ -16,7 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.grading.grader import EmbeddingGrader
-from bot.grading.guards import COPY_SIMILARITY, _reaches_similarity, copied
+from bot.grading.guards import (
+    COPY_SIMILARITY,
+    _reaches_similarity,
+    copied,
+    longest_common_subsequence,
+    resembles,
+)
 from bot.grading.peerindex import MAX_PEER_CHARS, PeerIndex, PostPeers
 from content.bank import Bank
 
@@ -136,3 +142,36 @@ def test_words_repeated_many_times_are_bounded_without_missing_a_copy() -> None:
     ):
         assert index.copied(answer, frozenset()) == plain_copied(answer, texts, frozenset())
     assert index.copied(texts[1], frozenset())
+
+
+def common_subsequence_by_table(first: list[str], second: list[str]) -> int:
+    """The textbook dynamic-programming length, to hold the bit-parallel one to."""
+    previous = [0] * (len(second) + 1)
+    for item in first:
+        current = [0]
+        for at, other in enumerate(second):
+            current.append(
+                previous[at] + 1 if item == other else max(previous[at + 1], current[at])
+            )
+        previous = current
+    return previous[-1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS[:6]), max_size=40),
+    st.lists(st.sampled_from(WORDS[:6]), max_size=90),
+)
+def test_the_bit_parallel_subsequence_equals_the_table(first: list[str], second: list[str]) -> None:
+    assert longest_common_subsequence(first, second) == common_subsequence_by_table(first, second)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS[:8]), min_size=1, max_size=25),
+    st.lists(st.sampled_from(WORDS[:8]), min_size=1, max_size=25),
+)
+def test_resembling_equals_difflibs_ratio_check(mine: list[str], theirs: list[str]) -> None:
+    matcher = SequenceMatcher(None, mine, theirs, autojunk=False)
+    expected = matcher.quick_ratio() >= COPY_SIMILARITY and matcher.ratio() >= COPY_SIMILARITY
+    assert resembles(tuple(mine), tuple(theirs)) == expected
