@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,12 +137,16 @@ def _api_url(raw: str | None) -> str | None:
 
 
 def _log_level(raw: str | None) -> str:
-    if not raw:
-        return "INFO"
-    level = raw.upper()
-    if level not in LOG_LEVELS:
-        raise ConfigError(f"{PREFIX}LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}.")
-    return level
+    return _one_of(raw and raw.upper(), "LOG_LEVEL", LOG_LEVELS, "INFO")
+
+
+def _one_of(value: str | None, name: str, choices: Sequence[str], default: str) -> str:
+    """`value` (already in the choices' case), `default` when unset, or a clear error."""
+    if not value:
+        return default
+    if value not in choices:
+        raise ConfigError(f"{PREFIX}{name} must be one of {', '.join(choices)}.")
+    return value
 
 
 def _flag(values: Mapping[str, str], name: str) -> bool:
@@ -155,12 +159,7 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
 
 
 def _log_format(raw: str | None) -> str:
-    if not raw:
-        return "text"
-    style = raw.lower()
-    if style not in LOG_FORMATS:
-        raise ConfigError(f"{PREFIX}LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
-    return style
+    return _one_of(raw and raw.lower(), "LOG_FORMAT", LOG_FORMATS, "text")
 
 
 def _heartbeat(raw: str | None) -> Path | None:

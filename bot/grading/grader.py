@@ -173,7 +173,7 @@ class EmbeddingGrader:
         answer_words = words(text)
         flags = self._flags(reference, text, answer_words, peers)
         found = coverage(reference.matchers, answer_vocabulary(text, reference.initials))
-        cap = min((guards.CAPS[flag] for flag in flags), default=None)
+        cap = _cap(flags)
         if cap is not None and combine(self._floor(reference, found)) >= cap:
             # The key points alone already earn the cap, and the other signals can only add:
             # the score is the cap whatever they say, so they are not worked out.
@@ -194,9 +194,8 @@ class EmbeddingGrader:
         if not flags and score >= PARAPHRASE_FROM:
             found = self._paraphrases(reference, corrected, found)
             score = combine(replace(features, coverage=self._coverage(reference, found)))
-        for flag in flags:
-            score = min(score, guards.CAPS[flag])
-        return score, found
+        cap = _cap(flags)
+        return (score if cap is None else min(score, cap)), found
 
     def _floor(self, reference: Reference, found: list[bool]) -> Features:
         """The lowest-scoring features with this coverage: every other signal at the bottom
@@ -283,6 +282,11 @@ class EmbeddingGrader:
             hint=hint_for(score, worth_naming, flags),
             flags=tuple(flags),
         )
+
+
+def _cap(flags: Sequence[str]) -> int | None:
+    """The highest score the flags allow (the lowest of their caps); None without flags."""
+    return min((guards.CAPS[flag] for flag in flags), default=None)
 
 
 def _copied(text: str, peers: Peers) -> bool:

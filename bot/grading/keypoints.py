@@ -8,7 +8,7 @@ tried joined (so "self attention" matches "self-attention").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -152,8 +152,3 @@ def _runs(text: str) -> list[list[str]]:
 
 def _is_term_word(word: str) -> bool:
     return word not in STOPWORDS and word not in GENERIC and len(word) >= 3 and not word.isdigit()
-
-
-def weighted_share(flags: Iterable[bool]) -> float:
-    values = list(flags)
-    return sum(values) / len(values) if values else 0.0

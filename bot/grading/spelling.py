@@ -50,9 +50,6 @@ class Speller:
             return word
         budget = typo_budget(lower)
         for candidate in self._by_initial.get(lower[0], ()):
-            # The length test `within_edits` makes first, before its cache is consulted.
-            if abs(len(candidate) - len(lower)) <= budget and within_edits(
-                lower, candidate, budget
-            ):
+            if within_edits(lower, candidate, budget):
                 return candidate
         return word

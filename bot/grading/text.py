@@ -110,12 +110,17 @@ def typo_budget(word: str) -> int:
     return 1 if len(word) >= 5 else 0
 
 
+def within_edits(left: str, right: str, budget: int) -> bool:
+    """Bounded Levenshtein distance check; gives up early once the budget is exceeded.
+
+    Lengths further apart than the budget are told apart before the cache is consulted:
+    answers bring new words (and joined pairs) all the time, and most fail on length alone."""
+    return abs(len(left) - len(right)) <= budget and _within_edits(left, right, budget)
+
+
 # The same word pairs come up answer after answer; the answer is a pure function of them.
 @lru_cache(maxsize=65536)
-def within_edits(left: str, right: str, budget: int) -> bool:
-    """Bounded Levenshtein distance check; gives up early once the budget is exceeded."""
-    if abs(len(left) - len(right)) > budget:
-        return False
+def _within_edits(left: str, right: str, budget: int) -> bool:
     # One edit changes the set of letters used by at most two: a cheap rejection first.
     if len(set(left) ^ set(right)) > 2 * budget:
         return False
@@ -171,12 +176,8 @@ class Vocabulary:
         size = len(target)
         found: list[int] = []
         for word in self._by_initial.get(target[0], ()):
-            # The length tests `within_edits` would make first, made before its cache is
-            # consulted: answers bring new words (and joined pairs) all the time, and most
-            # fail on length alone.
-            length = len(word)
-            if (abs(length - size) <= budget and within_edits(target, word, budget)) or (
-                size < length <= size + 3 and within_edits(target, word[:size], budget)
+            if within_edits(target, word, budget) or (
+                size < len(word) <= size + 3 and within_edits(target, word[:size], budget)
             ):
                 found.extend(self._positions[word])
         return found
